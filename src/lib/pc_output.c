@@ -1,0 +1,260 @@
+/* pc_output.c: result datasets written whole or not at all (temporary file, then rename). */
+#include "pc_output.h"
+#include "pc_geom.h"
+
+#include <gdal.h>
+#include <ogr_srs_api.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PC_MAX_OUT_LAYERS 64
+
+struct pc_writer {
+    pc_ctx *ctx;
+    char *path;
+    char *tmp_path;
+    GDALDatasetH ds;
+    OGRSpatialReferenceH srs; /* owned clone */
+    OGRLayerH meta;
+    OGRLayerH styles;
+    int committed;
+    int in_transaction;
+};
+
+static const char *driver_for(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strcasecmp(dot, ".gpkg") == 0)
+        return "GPKG";
+    if (strcasecmp(dot, ".geojson") == 0 || strcasecmp(dot, ".json") == 0)
+        return "GeoJSON";
+    if (strcasecmp(dot, ".sqlite") == 0)
+        return "SQLite";
+    return "GPKG";
+}
+
+pc_status pc_writer_open(pc_ctx *ctx, pc_writer **out, const char *path, void *srs, const char *crs_name)
+{
+    *out = NULL;
+    GDALAllRegister();
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (!*dir)
+        snprintf(dir, sizeof dir, "/");
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
+                        "the output folder '%s' does not exist; create it first", dir);
+    if (access(dir, W_OK) != 0)
+        return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
+                        "the output folder '%s' is not writable; choose another -o", dir);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL, "is a folder; -o needs a file name such as out.gpkg");
+
+    pc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    w->ctx = ctx;
+    w->path = strdup(path);
+    const char *base = slash ? slash + 1 : path;
+    const char *ext = strrchr(base, '.');
+    size_t len = strlen(dir) + strlen(base) + 64;
+    w->tmp_path = malloc(len);
+    if (!w->path || !w->tmp_path) {
+        pc_writer_destroy(w);
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    }
+    /* Same folder (so rename is atomic), same extension (drivers check it). */
+    snprintf(w->tmp_path, len, "%s/.%.*s.tmp-%ld%s", dir, (int)(ext ? ext - base : (long)strlen(base)), base,
+             (long)getpid(), ext ? ext : ".gpkg");
+    unlink(w->tmp_path);
+    GDALDriverH drv = GDALGetDriverByName(driver_for(path));
+    CPLErrorReset();
+    w->ds = drv ? GDALCreate(drv, w->tmp_path, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    if (!w->ds) {
+        pc_status s = pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL, "cannot create the output (%s)",
+                               CPLGetLastErrorMsg());
+        pc_writer_destroy(w);
+        return s;
+    }
+    w->srs = srs ? OSRClone((OGRSpatialReferenceH)srs) : NULL;
+    if (w->srs)
+        OSRSetAxisMappingStrategy(w->srs, OAMS_TRADITIONAL_GIS_ORDER);
+    if (strcmp(driver_for(path), "GPKG") == 0) {
+        pc_field_def meta_fields[] = {{"key", OFTString}, {"value", OFTString}};
+        pc_status s = pc_writer_layer(w, &w->meta, "plancheck_run", wkbNone, meta_fields, 2);
+        if (s) {
+            pc_writer_destroy(w);
+            return s;
+        }
+        char stamp[64];
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+        pc_writer_meta(w, "crs", crs_name ? crs_name : "");
+        pc_writer_meta(w, "plancheck_version", PC_VERSION);
+        pc_writer_meta(w, "created_utc", stamp);
+    }
+    *out = w;
+    return PC_OK;
+}
+
+static pc_status end_transaction(pc_writer *w)
+{
+    if (!w->in_transaction)
+        return PC_OK;
+    w->in_transaction = 0;
+    if (GDALDatasetCommitTransaction(w->ds) != OGRERR_NONE)
+        return pc_error(w->ctx, PC_ERR_IO, w->path, NULL, PC_NO_FID, NULL, "cannot write (%s)", CPLGetLastErrorMsg());
+    return PC_OK;
+}
+
+pc_status pc_writer_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkbGeometryType gtype,
+                          const pc_field_def *fields, int n_fields)
+{
+    pc_status s = end_transaction(w);
+    if (s)
+        return s;
+    char **options = NULL;
+    if (gtype == wkbNone && strcmp(driver_for(w->path), "GPKG") == 0)
+        options = CSLSetNameValue(options, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    CPLErrorReset();
+    OGRLayerH layer = GDALDatasetCreateLayer(w->ds, name, gtype == wkbNone ? NULL : w->srs, gtype, options);
+    CSLDestroy(options);
+    if (!layer)
+        return pc_error(w->ctx, PC_ERR_IO, w->path, name, PC_NO_FID, NULL, "cannot create the layer (%s)",
+                        CPLGetLastErrorMsg());
+    for (int i = 0; i < n_fields; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[i].name, fields[i].type);
+        OGRErr err = OGR_L_CreateField(layer, fd, 1);
+        OGR_Fld_Destroy(fd);
+        if (err != OGRERR_NONE)
+            return pc_error(w->ctx, PC_ERR_IO, w->path, name, PC_NO_FID, fields[i].name,
+                            "cannot create the field (%s)", CPLGetLastErrorMsg());
+    }
+    /* One transaction per layer: a GeoPackage writes thousands of times faster that way. */
+    if (GDALDatasetStartTransaction(w->ds, 0) == OGRERR_NONE)
+        w->in_transaction = 1;
+    *out = layer;
+    return PC_OK;
+}
+
+OGRFeatureH pc_writer_feature(OGRLayerH layer) { return OGR_F_Create(OGR_L_GetLayerDefn(layer)); }
+
+pc_status pc_writer_put(pc_writer *w, OGRLayerH layer, OGRFeatureH feature, const GEOSGeometry *geometry)
+{
+    pc_status s = PC_OK;
+    if (geometry) {
+        OGRGeometryH g = pc_geom_to_ogr(w->ctx, geometry);
+        if (!g) {
+            OGR_F_Destroy(feature);
+            return pc_ctx_status(w->ctx);
+        }
+        OGR_F_SetGeometryDirectly(feature, g);
+    }
+    CPLErrorReset();
+    if (OGR_L_CreateFeature(layer, feature) != OGRERR_NONE)
+        s = pc_error(w->ctx, PC_ERR_IO, w->path, OGR_L_GetName(layer), PC_NO_FID, NULL, "cannot write a feature (%s)",
+                     CPLGetLastErrorMsg());
+    OGR_F_Destroy(feature);
+    return s;
+}
+
+pc_status pc_writer_meta(pc_writer *w, const char *key, const char *value)
+{
+    if (!w->meta)
+        return PC_OK;
+    OGRFeatureH f = pc_writer_feature(w->meta);
+    OGR_F_SetFieldString(f, 0, key);
+    OGR_F_SetFieldString(f, 1, value ? value : "");
+    return pc_writer_put(w, w->meta, f, NULL);
+}
+
+pc_status pc_writer_style(pc_writer *w, const char *layer_name, const char *style_name, const char *qml)
+{
+    if (strcmp(driver_for(w->path), "GPKG") != 0)
+        return PC_OK;
+    if (!w->styles) {
+        /* The schema QGIS (3.22) reads and writes; f_table_schema must be '' rather than NULL. */
+        pc_field_def fields[] = {
+            {"f_table_catalog", OFTString}, {"f_table_schema", OFTString}, {"f_table_name", OFTString},
+            {"f_geometry_column", OFTString}, {"styleName", OFTString}, {"styleQML", OFTString},
+            {"styleSLD", OFTString}, {"useAsDefault", OFTInteger}, {"description", OFTString},
+            {"owner", OFTString}, {"ui", OFTString}, {"update_time", OFTDateTime}};
+        pc_status s = pc_writer_layer(w, &w->styles, "layer_styles", wkbNone, fields, 12);
+        if (s)
+            return s;
+        OGR_Fld_SetSubType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(w->styles), 7), OFSTBoolean);
+    }
+    OGRFeatureH f = pc_writer_feature(w->styles);
+    OGR_F_SetFieldString(f, 0, "");
+    OGR_F_SetFieldString(f, 1, "");
+    OGR_F_SetFieldString(f, 2, layer_name);
+    OGR_F_SetFieldString(f, 3, "geom");
+    OGR_F_SetFieldString(f, 4, style_name);
+    OGR_F_SetFieldString(f, 5, qml);
+    OGR_F_SetFieldString(f, 6, "");
+    OGR_F_SetFieldInteger(f, 7, 1);
+    OGR_F_SetFieldString(f, 8, "written by plancheck");
+    OGR_F_SetFieldString(f, 9, "");
+    OGR_F_SetFieldString(f, 10, "");
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    OGR_F_SetFieldDateTimeEx(f, 11, tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min,
+                             (float)tmv.tm_sec, 100);
+    return pc_writer_put(w, w->styles, f, NULL);
+}
+
+pc_status pc_writer_commit(pc_writer *w)
+{
+    pc_status s = pc_ctx_check_cancel(w->ctx);
+    if (s)
+        return s;
+    if ((s = end_transaction(w)))
+        return s;
+    CPLErrorReset();
+    GDALClose(w->ds);
+    w->ds = NULL;
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return pc_error(w->ctx, PC_ERR_IO, w->path, NULL, PC_NO_FID, NULL, "cannot finish writing (%s)",
+                        CPLGetLastErrorMsg());
+    if (rename(w->tmp_path, w->path) != 0)
+        return pc_error(w->ctx, PC_ERR_IO, w->path, NULL, PC_NO_FID, NULL, "cannot move the output into place (%s)",
+                        strerror(errno));
+    w->committed = 1;
+    return PC_OK;
+}
+
+void pc_writer_destroy(pc_writer *w)
+{
+    if (!w)
+        return;
+    if (w->ds) {
+        if (w->in_transaction)
+            GDALDatasetRollbackTransaction(w->ds);
+        GDALClose(w->ds);
+    }
+    if (!w->committed && w->tmp_path)
+        unlink(w->tmp_path);
+    if (w->srs)
+        OSRDestroySpatialReference(w->srs);
+    free(w->path);
+    free(w->tmp_path);
+    free(w);
+}
+
+void *pc_writer_dataset(pc_writer *w) { return w->ds; }
