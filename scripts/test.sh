@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: install what is missing, build, and run the whole test suite (CUnit suites and script checks via ctest).
 #   scripts/test.sh          everything: the suite, then the sanitizer build, valgrind and a short fuzz run
+#                            (PC_FUZZ_SECONDS per fuzz target, default 30)
 #   scripts/test.sh --quick  the suite only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,7 @@ for suite in $(build/plancheck_tests --list 2>/dev/null); do
     fi
 done
 ((status == 0)) && echo "valgrind: all suites clean"
+
+echo "== short fuzz run (libFuzzer): plan files, profiles, command-line options"
+scripts/fuzz.sh "${PC_FUZZ_SECONDS:-30}" || status=1
 exit $status

@@ -6,6 +6,7 @@
 #include "pc_plan.h"
 #include "pc_profile.h"
 #include <json-c/json.h>
+#include <stdio.h>
 
 /** Every option of every sub-command. A command lists the ones it takes. */
 typedef enum cli_opt {
@@ -46,6 +47,13 @@ typedef struct cli_run {
 
 /** Exit codes (INTERFACE.md). */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_VIOLATION = 3 };
+
+/** Parse argv (argv[0] is the command name) into run->args. Returns -1 on success, else an exit code (2). */
+int cli_parse_args(cli_run *run, int argc, char **argv);
+/** Print a command's help, generated from the option table. */
+void cli_print_command_help(FILE *out, const cli_command *cmd);
+/** Print the list of commands. */
+void cli_print_main_help(FILE *out, const cli_command *const *commands, size_t n_commands);
 
 /** Print "plancheck CMD: <ctx message>" (and warnings) on stderr; return 1. */
 int cli_fail(cli_run *run);

@@ -1,6 +1,7 @@
 /* pc_plan.c: plan loading: role layers from GDAL sources or a *.plan file, checked and reprojected. */
 #include "pc_plan.h"
 #include "pc_geom.h"
+#include "pc_plan_internal.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -291,10 +292,12 @@ static int plan_file_handler(void *user, const char *section, const char *key, c
     return plan_file_fail(st, line, "unknown section [%s] (expected [layers], [fields], [profile])", section);
 }
 
-static pc_status read_plan_file(pc_ctx *ctx, pc_plan *plan)
+/* Parse plan-file text (text NULL: read plan->path). Fills plan->roles, crs_request, profile_path. */
+static pc_status parse_plan_file(pc_ctx *ctx, pc_plan *plan, const char *text)
 {
     plan_file_state st = {ctx, plan, 0};
-    int rc = pc_ini_parse_file(plan->path, plan_file_handler, &st);
+    int rc = text ? pc_ini_parse_string(text, plan_file_handler, &st)
+                  : pc_ini_parse_file(plan->path, plan_file_handler, &st);
     if (st.failed)
         return pc_ctx_status(ctx);
     if (rc < 0)
@@ -309,6 +312,19 @@ static pc_status read_plan_file(pc_ctx *ctx, pc_plan *plan)
         return pc_error(ctx, PC_ERR_ARG, plan->path, NULL, PC_NO_FID, NULL,
                         "the plan file names no role layer; add lines like 'boundary = city.gpkg|layername=outline'");
     return PC_OK;
+}
+
+pc_status pc_plan_parse_text(pc_ctx *ctx, const char *text, const char *name)
+{
+    pc_plan *plan = calloc(1, sizeof *plan);
+    if (!plan)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    plan->geos = pc_ctx_geos(ctx);
+    plan->path = strdup(name);
+    plan->plan_dir = strdup(".");
+    pc_status s = parse_plan_file(ctx, plan, text);
+    pc_plan_destroy(plan);
+    return s;
 }
 
 /* ---- opening ---- */
@@ -486,7 +502,7 @@ pc_status pc_plan_open(pc_ctx *ctx, pc_plan **out, const char *path, const pc_pl
     if (has_suffix(path, ".plan")) {
         const char *slash = strrchr(path, '/');
         plan->plan_dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
-        s = read_plan_file(ctx, plan);
+        s = parse_plan_file(ctx, plan, NULL);
         if (s)
             goto fail;
         for (int r = 0; r < PC_ROLE_COUNT; r++)
