@@ -2,6 +2,8 @@
 #include "tu.h"
 #include "pc_plan.h"
 
+#include <stdlib.h>
+
 /* Study area: 2 x 1 km at E 500000 N 4318000 (EPSG:4548); the filter keeps 5 km around its extent. */
 static const char *make_plan(const char *dir, int far_only)
 {
@@ -104,6 +106,45 @@ static void test_nothing_near_reads_all(void)
     pc_ctx_destroy(ctx);
 }
 
+static void test_filter_in_postgis(void)
+{
+    /* The same plan in PostGIS (PC_TEST_PG, set by tests/check_postgis.sh): the same two facilities. */
+    const char *pg = getenv("PC_TEST_PG");
+    if (!pg) {
+        fprintf(stderr, "\n  SKIP %s: PC_TEST_PG is not set (tests/check_postgis.sh sets it)\n", __func__);
+        return;
+    }
+    const char *dir = tu_tmpdir("plan_filter_pg");
+    const char *path = make_plan(dir, 0);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "(ogrinfo -q '%s' -sql 'DROP SCHEMA IF EXISTS plan_filter CASCADE' && "
+                              "ogrinfo -q '%s' -sql 'CREATE SCHEMA plan_filter' && "
+                              "ogr2ogr -f PostgreSQL '%s' '%s' -lco SCHEMA=plan_filter -lco GEOMETRY_NAME=geom)",
+             pg, pg, pg, path);
+    int rc = tu_run(cmd);
+    TU_ASSERT_INT(rc, 0);
+    if (rc)
+        fprintf(stderr, "\n  %s\n", tu_stderr());
+    pc_ctx *ctx = pc_ctx_create();
+    pc_plan *plan = NULL;
+    pc_plan_options opts = PC_PLAN_OPTIONS_INIT;
+    opts.schema = "plan_filter";
+    TU_ASSERT_INT(pc_plan_open(ctx, &plan, pg, &opts), PC_OK);
+    if (!plan) {
+        fprintf(stderr, "\n  %s\n", pc_ctx_message(ctx));
+        pc_ctx_destroy(ctx);
+        return;
+    }
+    TU_ASSERT_INT(pc_plan_load(ctx, plan, PC_ROLE_FACILITIES, 0), PC_OK);
+    const pc_layer *f = pc_plan_layer(plan, PC_ROLE_FACILITIES);
+    TU_ASSERT_INT(f->n, 2);
+    TU_ASSERT_INT(pc_plan_info(plan, PC_ROLE_FACILITIES).feature_count, 4);
+    TU_ASSERT_INT(pc_plan_load(ctx, plan, PC_ROLE_STREETS, 0), PC_OK);
+    TU_ASSERT_INT(pc_plan_layer(plan, PC_ROLE_STREETS)->n, 1);
+    pc_plan_destroy(plan);
+    pc_ctx_destroy(ctx);
+}
+
 int pc_test_register_plan_filter(void)
 {
     CU_pSuite suite = CU_add_suite("plan_filter", NULL, NULL);
@@ -112,5 +153,6 @@ int pc_test_register_plan_filter(void)
     CU_add_test(suite, "facilities and streets near the study area only", test_filter_near_study_area);
     CU_add_test(suite, "the filter is set in the layer's own CRS", test_filter_in_layer_crs);
     CU_add_test(suite, "nothing near: the whole layer is read", test_nothing_near_reads_all);
+    CU_add_test(suite, "the same filter on a PostGIS plan", test_filter_in_postgis);
     return 0;
 }
