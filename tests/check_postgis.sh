@@ -313,7 +313,7 @@ for c in "${commands[@]}"; do
     mapfile -t hargs < <(out_schema_args "$c" "$hostile")
     "$pc" "$c" "$PG" --schema plan "${hargs[@]}" --quiet >/dev/null 2>"$work/w.err"
     rc=$?
-    n=$(sql -v s="$hostile" -v t="$first" -c "SELECT count(*) FROM pg_tables WHERE schemaname = :'s' AND tablename = :'t'")
+    n=$(sql -v s="$hostile" -v t="$first" <<< "SELECT count(*) FROM pg_tables WHERE schemaname = :'s' AND tablename = :'t'")
     if [[ ($rc -eq 0 || $rc -eq 3) && $n -eq 1 ]] && sql -c "SELECT 1 FROM public.y" >/dev/null; then
         ok "$c: --out-schema '$hostile' writes into exactly that schema; public.y untouched"
     else

@@ -54,8 +54,11 @@ static pc_status sql_error(pc_pg_out *pg, PGresult *res, const char *table, cons
                  "PGOPTIONS='-c lock_timeout=5min')";
     else if (state && strcmp(state, "42501") == 0)
         advice = "; the database user lacks the privilege: choose another --out-schema or ask for CREATE on it";
-    else if (state && strcmp(state, "2BP01") == 0)
+    else if (state && strcmp(state, "2BP01") == 0) {
+        /* Not the server's hint (DROP ... CASCADE): the user's objects are theirs to keep. */
         advice = "; drop or redefine the objects that use the previous result first";
+        hint[0] = '\0';
+    }
     pc_status s = pc_error(pg->ctx, PC_ERR_DB, pg->shown, table, PC_NO_FID, NULL,
                            "%s failed (%s%s%s%s%s)%s; nothing was written and the previous results are unchanged",
                            doing, primary, *detail ? "; " : "", detail, *hint ? "; " : "", hint, advice);
