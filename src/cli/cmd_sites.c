@@ -27,11 +27,12 @@ static const pc_site_reason *reason_for(const pc_site_check *sc, const char *kin
     return NULL;
 }
 
-/* One report line: the Chinese text in a column, the English next to it. */
+/* One report line: the Chinese text in a column, the English next to it (a longer Chinese text is never cut). */
 static void report_line(const char *zh, const char *en)
 {
     char cell[512];
-    printf("    %s  %s\n", cli_cell(cell, sizeof cell, zh, 52), en);
+    cli_cell(cell, sizeof cell, zh, 52);
+    printf("    %s  %s\n", strncmp(cell, zh, strlen(zh)) == 0 ? cell : zh, en);
 }
 
 static void print_kind(const pc_sites_result *r, const pc_site_check *sc, int k)
