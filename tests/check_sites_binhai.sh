@@ -18,7 +18,9 @@ text = open(sys.argv[3], encoding="utf-8").read()
 by = {s["name"]: s for s in d["sites"]}
 
 def kind(site, k, key="hectares"):
-    return by[site]["kinds"][k][key]
+    if key == "distance_m":
+        return by[site]["distances_m"][k]
+    return by[site]["involved"].get(k, {}).get(key, 0)
 
 # (what, obtained, expected, tolerance): the builder's numbers are given to 0.01 ha and 1 m.
 checks = [
@@ -42,7 +44,7 @@ for name, verdict in intended.items():
     checks.append((f"verdict of {name}", by[name]["verdict"], verdict, None))
 checks += [
     ("logistics park in barrier tier 1, ha", kind("Logistics park in the green barrier", "barrier_tier1"), 27.00, 0.006),
-    ("logistics park share", kind("Logistics park in the green barrier", "barrier_tier1", "share"), 1.0, 1e-6),
+    ("logistics park share", by["Logistics park in the green barrier"]["involved"]["barrier_tier1"]["share"], 1.0, 1e-6),
     ("business park over tier 2, ha", kind("Business park on the tier 2 edge", "barrier_tier2"), 7.92, 0.006),
     ("depot touches the Eco-city wetland red line, m",
      kind("Depot next to the Eco-city wetland", "ecological_redline", "distance_m"), 0, 0),

@@ -680,6 +680,17 @@ static void test_cli_sites_file_in_wgs84(void)
     TU_ASSERT_NEAR(json_object_get_double(path_get(ov, "hectares", NULL)), polygon_circle_m2(100) / 2 / 10000, 1e-4);
     json_object_put(root);
 
+    /* No sites at all: a pass (exit 0), valid JSON, a warning. */
+    tu_write_layer(tu_path(dir, "empty.gpkg"), "sites", 4326, "point", "name,use", NULL, 0);
+    snprintf(cmd, sizeof cmd, "%s sites %s --sites %s --json", PC_BINARY, plan, tu_path(dir, "empty.gpkg"));
+    TU_ASSERT_INT(tu_run(cmd), 0);
+    root = parse_stdout();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    TU_ASSERT_INT(json_object_get_int(path_get(root, "total", "sites")), 0);
+    TU_ASSERT_INT(json_object_array_length(path_get(root, "sites", NULL)), 0);
+    TU_ASSERT_CONTAINS(tu_stderr(), "no sites to check");
+    json_object_put(root);
+
     /* A missing file: exit 1 with the file named. */
     snprintf(cmd, sizeof cmd, "%s sites %s --sites %s", PC_BINARY, plan, tu_path(dir, "nope.gpkg"));
     TU_ASSERT_INT(tu_run(cmd), 1);

@@ -148,6 +148,42 @@ static void print_site(const pc_sites_result *r, const pc_site_check *sc)
     printf("\n");
 }
 
+/* Print text, indenting every line after the first. */
+static void print_indented(const char *text, const char *indent)
+{
+    for (const char *p = text; *p; p++) {
+        putchar(*p);
+        if (*p == '\n')
+            fputs(indent, stdout);
+    }
+}
+
+/* The JSON of pc_sites_to_json, one site at a time: 100,000 sites as one json-c tree would take gigabytes. */
+static void print_json_streamed(const pc_plan *plan, const pc_sites_result *r)
+{
+    json_object *root = pc_sites_to_json_summary(plan, r);
+    const char *head = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    size_t len = strlen(head);
+    /* Drop the root's closing brace (and the white space around it), to add "sites" before it. */
+    while (len > 0 && (head[len - 1] == '\n' || head[len - 1] == ' '))
+        len--;
+    if (len > 0 && head[len - 1] == '}')
+        len--;
+    while (len > 0 && (head[len - 1] == '\n' || head[len - 1] == ' '))
+        len--;
+    fwrite(head, 1, len, stdout);
+    fputs(len > 1 ? ",\n  \"sites\":[" : "\n  \"sites\":[", stdout);
+    json_object_put(root);
+    for (size_t i = 0; i < r->n_sites; i++) {
+        json_object *site = pc_sites_site_to_json(r, i);
+        fputs(i ? ",\n    " : "\n    ", stdout);
+        print_indented(json_object_to_json_string_ext(site, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+                       "    ");
+        json_object_put(site);
+    }
+    fputs(r->n_sites ? "\n  ]\n}\n" : "]\n}\n", stdout);
+}
+
 static int write_output(cli_run *run, pc_plan *plan, const pc_sites_result *result, const char *path)
 {
     pc_writer *w = NULL;
@@ -188,7 +224,7 @@ static int run_sites(cli_run *run)
     if (out && (rc = write_output(run, plan, result, out)))
         goto done;
     if (run->args.value[OPT_JSON]) {
-        cli_print_json(pc_sites_to_json(plan, result));
+        print_json_streamed(plan, result);
     } else {
         printf("Site check 选址红线与岸线核查: %zu sites from %s (read in %s), analysis CRS %s\n", result->n_sites,
                result->sites_source, result->sites_source_crs, pc_plan_crs(plan));

@@ -337,10 +337,8 @@ static pc_status coast_build(pc_ctx *ctx, coast_index *c, const pc_layer *coast,
     pc_status s = PC_OK;
     GEOSGeometry **lines = NULL;
     size_t n_lines = 0, cap_lines = 0;
-    GEOSGeometry **clones = calloc(coast->n ? coast->n : 1, sizeof *clones);
+    GEOSGeometry **clones = NULL;
     *n_reversed = 0;
-    if (!clones)
-        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing the coastline");
     for (size_t f = 0; f < coast->n; f++) {
         size_t before = n_lines;
         add_line_parts(geos, coast->geoms[f], &lines, &n_lines, &cap_lines);
@@ -361,9 +359,18 @@ static pc_status coast_build(pc_ctx *ctx, coast_index *c, const pc_layer *coast,
                 s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing the coastline");
                 goto done;
             }
-        clones[f] = GEOSGeom_clone_r(geos, coast->geoms[f]);
     }
-    c->all = GEOSGeom_createCollection_r(geos, GEOS_GEOMETRYCOLLECTION, clones, (unsigned)coast->n);
+    /* One multilinestring, so that the prepared geometry measures distances with its facet index. */
+    clones = calloc(n_lines ? n_lines : 1, sizeof *clones);
+    if (!clones) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing the coastline");
+        goto done;
+    }
+    for (size_t k = 0; k < n_lines; k++)
+        clones[k] = GEOSGeomTypeId_r(geos, lines[k]) == GEOS_LINEARRING
+                        ? GEOSGeom_createLineString_r(geos, GEOSCoordSeq_clone_r(geos, GEOSGeom_getCoordSeq_r(geos, lines[k])))
+                        : GEOSGeom_clone_r(geos, lines[k]);
+    c->all = GEOSGeom_createCollection_r(geos, GEOS_MULTILINESTRING, clones, (unsigned)n_lines);
     free(clones);
     clones = NULL;
     if (!c->all || !(c->prep = GEOSPrepare_r(geos, c->all))) {
@@ -388,12 +395,7 @@ static pc_status coast_build(pc_ctx *ctx, coast_index *c, const pc_layer *coast,
         GEOSGeom_destroy_r(geos, env);
     }
 done:
-    if (clones) {
-        for (size_t f = 0; f < coast->n; f++)
-            if (clones[f])
-                GEOSGeom_destroy_r(geos, clones[f]);
-        free(clones);
-    }
+    free(clones);
     free(lines);
     return s;
 }
@@ -435,6 +437,8 @@ typedef struct sites_state {
     const pc_layer *red; /* may be NULL */
     red_item *items;
     GEOSSTRtree **trees; /* per kind; NULL when the plan has no feature of the kind */
+    GEOSGeometry **edges; /* per kind: the features' rings as one multilinestring (owned) */
+    const GEOSPreparedGeometry **edges_prep; /* prepared edges: one indexed distance per kind */
     coast_index coast;
     size_t cap_overlaps;
     red_item **cand; /* scratch: candidates of one query */
@@ -455,23 +459,6 @@ static void collect_candidate(void *item, void *userdata)
         st->cand = p, st->cap_cand = cap;
     }
     st->cand[st->n_cand++] = item;
-}
-
-typedef struct red_query {
-    const GEOSGeometry *footprint;
-    GEOSContextHandle_t geos;
-    int failed;
-} red_query;
-
-static int red_distance_cb(const void *a, const void *b, double *distance, void *userdata)
-{
-    red_query *q = userdata;
-    const red_item *it = (a == (const void *)q) ? b : a;
-    if (!GEOSPreparedDistance_r(q->geos, it->prep, q->footprint, distance)) {
-        q->failed = 1;
-        return 0;
-    }
-    return 1;
 }
 
 /* ------------------------------------------------------------------ measuring one site */
@@ -583,6 +570,48 @@ static int overlap_one(sites_state *st, red_item *it, const GEOSGeometry *fp, pc
     *geom = lines;
     *amount = len - len_edge;
     return 1;
+}
+
+/* Distance from a site outside every feature of kind k (neither involved nor touching) to the kind, and its
+ * nearest feature. The features' edges are one prepared multilinestring, so one indexed facet distance
+ * serves all of them (outside a polygon, the distance to it is the distance to its rings). A point site
+ * with a footprint radius is measured from its circle: the distance from the point, less the radius. */
+static int kind_distance(sites_state *st, int k, const GEOSGeometry *fp, const GEOSGeometry *centre, double radius_m,
+                         double *distance_m, long *nearest)
+{
+    GEOSContextHandle_t geos = st->geos;
+    const GEOSGeometry *probe = centre ? centre : fp;
+    double d = 0;
+    if (!GEOSPreparedDistance_r(geos, st->edges_prep[k], probe, &d))
+        return 0;
+    *distance_m = centre ? fmax(0.0, d - radius_m) : d;
+    *nearest = -1;
+    if (st->r->kind_features[k] == 1) {
+        for (size_t f = 0; f < st->red->n && *nearest < 0; f++)
+            if (st->items[f].kind == k)
+                *nearest = (long)f;
+        return 1;
+    }
+    /* Which feature: only those whose envelopes come within that distance can be it. */
+    double env[4];
+    if (!pc_geom_envelope(st->ctx, probe, env))
+        return 0;
+    double grow = d * (1 + 1e-9) + 1e-6;
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(geos, env[0] - grow, env[1] - grow, env[2] + grow, env[3] + grow);
+    if (!box)
+        return 0;
+    st->n_cand = 0;
+    GEOSSTRtree_query_r(geos, st->trees[k], box, collect_candidate, st);
+    GEOSGeom_destroy_r(geos, box);
+    double best = HUGE_VAL;
+    for (size_t c = 0; c < st->n_cand; c++) {
+        double dc = 0;
+        if (st->n_cand > 1 && !GEOSPreparedDistance_r(geos, st->cand[c]->prep, probe, &dc))
+            return 0;
+        if (dc < best)
+            best = dc, *nearest = (long)st->cand[c]->feature;
+    }
+    return *nearest >= 0 && !st->cand_lost;
 }
 
 static pc_status geos_failed(sites_state *st, size_t i, const char *what)
@@ -817,7 +846,8 @@ done:
     return s;
 }
 
-static pc_status check_coast(sites_state *st, size_t i, const GEOSGeometry *fp, pc_site_measure m)
+static pc_status check_coast(sites_state *st, size_t i, const GEOSGeometry *fp, const GEOSGeometry *centre,
+                             pc_site_measure m)
 {
     GEOSContextHandle_t geos = st->geos;
     pc_site_check *sc = &st->r->sites[i];
@@ -825,8 +855,11 @@ static pc_status check_coast(sites_state *st, size_t i, const GEOSGeometry *fp, 
     GEOSGeometry *clip = NULL, **sea_parts = NULL;
     size_t n_sea = 0, cap_sea = 0;
     double d = 0;
-    if (!GEOSPreparedDistance_r(geos, st->coast.prep, fp, &d))
+    /* A point's footprint circle is measured from the point, less the radius (see kind_distance). */
+    if (!GEOSPreparedDistance_r(geos, st->coast.prep, centre ? centre : fp, &d))
         return geos_failed(st, i, "distance to the coastline");
+    if (centre)
+        d = fmax(0.0, d - st->r->point_radius_m);
     sc->coast_distance_m = d;
     sc->in_setback = d < st->r->coast_setback_m;
     if (d == 0 && m != PC_MEASURE_POINT) {
@@ -900,8 +933,9 @@ static pc_status check_site(sites_state *st, size_t i)
     sc->coast_distance_m = NAN;
     sc->first_overlap = r->n_overlaps;
     int dim = GEOSGeom_getDimensions_r(geos, g);
-    const GEOSGeometry *fp = g;
+    const GEOSGeometry *fp = g, *centre = NULL;
     if (dim == 0 && r->point_radius_m > 0) {
+        centre = g;
         owned_fp = GEOSBuffer_r(geos, g, r->point_radius_m, PC_SITES_QUADSEGS);
         if (!owned_fp)
             return geos_failed(st, i, "the footprint circle");
@@ -980,16 +1014,9 @@ static pc_status check_site(sites_state *st, size_t i)
         } else if (touching >= 0) {
             sk->distance_m = 0;
             sk->nearest = touching;
-        } else {
-            red_query q = {fp, geos, 0};
-            const red_item *it = GEOSSTRtree_nearest_generic_r(geos, st->trees[k], &q, fp, red_distance_cb, &q);
-            double d = 0;
-            if (!it || q.failed || !GEOSPreparedDistance_r(geos, it->prep, fp, &d)) {
-                s = geos_failed(st, i, "distance to a red line");
-                goto done;
-            }
-            sk->distance_m = d;
-            sk->nearest = (long)it->feature;
+        } else if (!kind_distance(st, k, fp, centre, r->point_radius_m, &sk->distance_m, &sk->nearest)) {
+            s = geos_failed(st, i, "distance to a red line");
+            goto done;
         }
     }
     sc->n_overlaps = r->n_overlaps - sc->first_overlap;
@@ -999,7 +1026,7 @@ static pc_status check_site(sites_state *st, size_t i)
     for (int k = 0; k < r->n_kinds && !s; k++)
         s = kind_reasons(st, i, k);
     if (!s && r->has_coastline)
-        s = check_coast(st, i, fp, sc->measure);
+        s = check_coast(st, i, fp, centre, sc->measure);
 done:
     sc->n_overlaps = r->n_overlaps - sc->first_overlap;
     if (owned_fp)
@@ -1053,7 +1080,9 @@ static pc_status build_red_index(sites_state *st)
     pc_sites_result *r = st->r;
     const pc_layer *red = st->red;
     st->trees = calloc((size_t)r->n_kinds + 1, sizeof *st->trees);
-    if (!st->trees)
+    st->edges = calloc((size_t)r->n_kinds + 1, sizeof *st->edges);
+    st->edges_prep = calloc((size_t)r->n_kinds + 1, sizeof *st->edges_prep);
+    if (!st->trees || !st->edges || !st->edges_prep)
         return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing red lines");
     if (!red)
         return PC_OK;
@@ -1093,6 +1122,44 @@ static pc_status build_red_index(sites_state *st)
         GEOSSTRtree_insert_r(geos, st->trees[k], (GEOSGeometry *)it->geom, it);
         r->kind_features[k]++;
     }
+    for (int k = 0; k < r->n_kinds; k++) {
+        if (!r->kind_features[k])
+            continue;
+        size_t n = 0, cap = 16;
+        GEOSGeometry **rings = malloc(cap * sizeof *rings);
+        for (size_t f = 0; rings && f < red->n; f++) {
+            if (st->items[f].kind != k)
+                continue;
+            GEOSGeometry *b = GEOSBoundary_r(geos, red->geoms[f]);
+            GEOSGeometry *lines = b ? parts_of_dimension(geos, b, 1) : NULL;
+            if (b)
+                GEOSGeom_destroy_r(geos, b);
+            int m = lines ? GEOSGetNumGeometries_r(geos, lines) : 0;
+            for (int j = 0; j < m && rings; j++) {
+                if (n == cap) {
+                    GEOSGeometry **p = realloc(rings, 2 * cap * sizeof *p);
+                    if (!p) {
+                        for (size_t q = 0; q < n; q++)
+                            GEOSGeom_destroy_r(geos, rings[q]);
+                        free(rings);
+                        rings = NULL;
+                        break;
+                    }
+                    rings = p, cap *= 2;
+                }
+                rings[n++] = GEOSGeom_clone_r(geos, GEOSGetGeometryN_r(geos, lines, j));
+            }
+            if (lines)
+                GEOSGeom_destroy_r(geos, lines);
+        }
+        if (!rings)
+            return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing red lines");
+        st->edges[k] = GEOSGeom_createCollection_r(geos, GEOS_MULTILINESTRING, rings, (unsigned)n);
+        free(rings);
+        if (!st->edges[k] || !(st->edges_prep[k] = GEOSPrepare_r(geos, st->edges[k])))
+            return pc_error_plain(ctx, PC_ERR_GEOM, "cannot prepare the edges of the '%s' red lines (%s)",
+                                  r->kinds[k].kind, pc_ctx_geos_message(ctx));
+    }
     return PC_OK;
 }
 
@@ -1105,6 +1172,14 @@ static void state_free(sites_state *st)
                 GEOSSTRtree_destroy_r(geos, st->trees[k]);
         free(st->trees);
     }
+    for (int k = 0; st->edges_prep && k < st->r->n_kinds; k++)
+        if (st->edges_prep[k])
+            GEOSPreparedGeom_destroy_r(geos, st->edges_prep[k]);
+    for (int k = 0; st->edges && k < st->r->n_kinds; k++)
+        if (st->edges[k])
+            GEOSGeom_destroy_r(geos, st->edges[k]);
+    free(st->edges_prep);
+    free(st->edges);
     if (st->items) {
         for (size_t f = 0; f < st->red->n; f++) {
             if (st->items[f].prep)
@@ -1274,8 +1349,9 @@ static const char *measure_name(pc_site_measure m)
     return m == PC_MEASURE_POINT ? "point" : m == PC_MEASURE_LENGTH ? "line" : "area";
 }
 
-static json_object *site_json(const pc_sites_result *r, const pc_site_check *sc)
+json_object *pc_sites_site_to_json(const pc_sites_result *r, size_t i)
 {
+    const pc_site_check *sc = &r->sites[i];
     json_object *o = json_object_new_object();
     json_object_object_add(o, "fid", json_object_new_int64(sc->fid));
     json_object_object_add(o, "name", json_str(sc->name));
@@ -1299,19 +1375,24 @@ static json_object *site_json(const pc_sites_result *r, const pc_site_check *sc)
         json_object_array_add(overlaps, e);
     }
     json_object_object_add(o, "overlaps", overlaps);
-    json_object *kinds = json_object_new_object(), *distances = json_object_new_object();
+    /* Per kind: the union over its features for the kinds involved; distance and nearest feature for all. */
+    json_object *involved = json_object_new_object(), *distances = json_object_new_object();
+    json_object *nearest = json_object_new_object();
     for (int k = 0; k < r->n_kinds; k++) {
         const pc_site_kind *sk = &sc->kinds[k];
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "involved", json_object_new_boolean(sk->involved));
-        json_object_object_add(e, "hectares", json_fixed(sk->area_m2 / 10000.0, 4));
-        json_object_object_add(e, "share", json_fixed(sk->share, 4));
-        json_object_object_add(e, "distance_m", json_fixed(sk->distance_m, 2));
-        json_object_object_add(e, "nearest", json_str(sk->nearest_name));
-        json_object_object_add(kinds, r->kinds[k].kind, e);
+        if (sk->involved) {
+            json_object *e = json_object_new_object();
+            json_object_object_add(e, "hectares", json_fixed(sk->area_m2 / 10000.0, 4));
+            if (sc->measure == PC_MEASURE_LENGTH)
+                json_object_object_add(e, "length_m", json_fixed(sk->length_m, 2));
+            json_object_object_add(e, "share", json_fixed(sk->share, 4));
+            json_object_object_add(involved, r->kinds[k].kind, e);
+        }
         json_object_object_add(distances, r->kinds[k].kind, json_fixed(sk->distance_m, 2));
+        json_object_object_add(nearest, r->kinds[k].kind, json_str(sk->nearest_name));
     }
-    json_object_object_add(o, "kinds", kinds);
+    json_object_object_add(o, "involved", involved);
+    json_object_object_add(o, "nearest", nearest);
     json_object_object_add(o, "distances_m", distances);
     json_object_object_add(o, "coast_distance_m", json_fixed(sc->coast_distance_m, 2));
     json_object_object_add(o, "in_setback", r->has_coastline ? json_object_new_boolean(sc->in_setback) : NULL);
@@ -1334,7 +1415,7 @@ static json_object *site_json(const pc_sites_result *r, const pc_site_check *sc)
     return o;
 }
 
-json_object *pc_sites_to_json(const pc_plan *plan, const pc_sites_result *r)
+json_object *pc_sites_to_json_summary(const pc_plan *plan, const pc_sites_result *r)
 {
     json_object *root = json_object_new_object();
     json_object_object_add(root, "crs", json_object_new_string(pc_plan_crs(plan)));
@@ -1362,16 +1443,22 @@ json_object *pc_sites_to_json(const pc_plan *plan, const pc_sites_result *r)
     json_object_object_add(coast, "setback_m", json_fixed(r->coast_setback_m, 3));
     json_object_object_add(coast, "rule", json_object_new_string(r->coast_rule));
     json_object_object_add(root, "coastline", coast);
-    json_object *sites = json_object_new_array_ext((int)(r->n_sites < 1000000 ? r->n_sites : 1000000));
-    for (size_t i = 0; i < r->n_sites; i++)
-        json_object_array_add(sites, site_json(r, &r->sites[i]));
-    json_object_object_add(root, "sites", sites);
     json_object *total = json_object_new_object();
     json_object_object_add(total, "sites", json_object_new_int64((int64_t)r->n_sites));
     json_object_object_add(total, "pass", json_object_new_int64((int64_t)r->n_pass));
     json_object_object_add(total, "warn", json_object_new_int64((int64_t)r->n_warn));
     json_object_object_add(total, "fail", json_object_new_int64((int64_t)r->n_fail));
     json_object_object_add(root, "total", total);
+    return root;
+}
+
+json_object *pc_sites_to_json(const pc_plan *plan, const pc_sites_result *r)
+{
+    json_object *root = pc_sites_to_json_summary(plan, r);
+    json_object *sites = json_object_new_array_ext((int)(r->n_sites < 1000000 ? r->n_sites : 1000000));
+    for (size_t i = 0; i < r->n_sites; i++)
+        json_object_array_add(sites, pc_sites_site_to_json(r, i));
+    json_object_object_add(root, "sites", sites);
     return root;
 }
 

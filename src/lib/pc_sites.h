@@ -132,8 +132,18 @@ typedef struct pc_sites_result {
 pc_status pc_sites_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, const pc_sites_options *opts,
                        pc_sites_result **out);
 
-/** The JSON form (caller owns; json_object_put): crs, sites (one object each), total (counts per verdict). */
+/**
+ * The JSON form (caller owns; json_object_put): crs, plan, kinds (the rules), coastline, total (counts per
+ * verdict) and sites: one object per site with verdict, overlaps (per red-line feature: kind, name, hectares,
+ * share), involved (per kind involved: hectares and share of the union of its features), distances_m and
+ * nearest (per kind: metres and name of the nearest feature; null when the plan has none), coast_distance_m,
+ * in_setback, seaward, seaward_hectares and rules (effect, kind, reason, reason_zh, rule).
+ */
 json_object *pc_sites_to_json(const pc_plan *plan, const pc_sites_result *r);
+/** Everything of pc_sites_to_json but "sites" (caller owns): with pc_sites_site_to_json, for streaming. */
+json_object *pc_sites_to_json_summary(const pc_plan *plan, const pc_sites_result *r);
+/** The JSON object of site i (caller owns). */
+json_object *pc_sites_site_to_json(const pc_sites_result *r, size_t i);
 
 /** Add the layers 'site_checks' and 'site_conflicts' to an open writer. */
 pc_status pc_sites_write(pc_ctx *ctx, pc_writer *w, const pc_sites_result *r);
