@@ -271,6 +271,10 @@ static void test_point_site_with_radius(void)
     TU_ASSERT_NEAR(site_kind(f.r, S_POINT_EDGE, "ecological_redline")->area_m2, polygon_circle_m2(100) / 2, 1e-6);
     TU_ASSERT_NEAR(site_kind(f.r, S_POINT_EDGE, "ecological_redline")->share, 0.5, 1e-9);
     TU_ASSERT_INT(f.r->n_fail, 7); /* the six of the fixture, and the point on the edge */
+    /* A footprint's distances are the circle's: from the point, less the radius. Barrier B is 1500 m east of the
+     * point, the coast 9500 m. */
+    TU_ASSERT_NEAR(site_kind(f.r, S_POINT_IN, "barrier_tier2")->distance_m, 1400.0, 1e-6);
+    TU_ASSERT_NEAR(in->coast_distance_m, 9400.0, 1e-6);
     run_done(&f);
     /* A negative radius is refused. */
     opts.point_radius_m = -1;
@@ -377,10 +381,15 @@ static void test_overlapping_red_lines_of_one_kind_count_once(void)
     const char *dir = tu_tmpdir("sites_union");
     const char *path = tu_path(dir, "plan.gpkg");
     tu_row red[] = {{RECT(500000, 4318000, 501000, 4319000), {"Eco A", "ecological_redline"}},
-                    {RECT(500000, 4318000, 500300, 4318300), {"Eco A2", "ecological_redline"}}};
-    tu_row sites[] = {{RECT(500200, 4318200, 500400, 4318300), {"s", "school"}}};
-    tu_write_layer(path, "redlines", 4548, "polygon", "name,kind", red, 2);
-    tu_write_layer(path, "sites", 4548, "polygon", "name,use", sites, 1);
+                    {RECT(500000, 4318000, 500300, 4318300), {"Eco A2", "ecological_redline"}},
+                    {RECT(505000, 4318000, 505100, 4318100), {"Eco C", "ecological_redline"}},
+                    {"POLYGON((503000 4318000,503600 4318000,503000 4318600,503000 4318000))", {"Eco T", "ecological_redline"}},
+                    {RECT(503850, 4318850, 503900, 4318900), {"Eco D", "ecological_redline"}}};
+    tu_row sites[] = {{RECT(500200, 4318200, 500400, 4318300), {"s", "school"}},
+                      {RECT(505200, 4318000, 505300, 4318100), {"near C", "school"}},
+                      {RECT(503500, 4318500, 503600, 4318600), {"by T", "school"}}};
+    tu_write_layer(path, "redlines", 4548, "polygon", "name,kind", red, 5);
+    tu_write_layer(path, "sites", 4548, "polygon", "name,use", sites, 3);
     run_fixture f;
     CU_ASSERT_FATAL(run_on(&f, path, NULL, NULL) == PC_OK);
     /* Eco A holds the whole 2 ha site, Eco A2 100 m x 100 m of it: two overlaps, but 2 ha of red line. */
@@ -390,6 +399,15 @@ static void test_overlapping_red_lines_of_one_kind_count_once(void)
                    30000.0, 1e-6);
     TU_ASSERT_NEAR(site_kind(f.r, 0, "ecological_redline")->area_m2, 20000.0, 1e-6);
     TU_ASSERT_NEAR(site_kind(f.r, 0, "ecological_redline")->share, 1.0, 1e-12);
+    /* Of three red lines of the kind, Eco C is nearest to the second site: 100 m (Eco A is 4200 m away). */
+    TU_ASSERT_NEAR(site_kind(f.r, 1, "ecological_redline")->distance_m, 100.0, 1e-6);
+    TU_ASSERT_INT(site_kind(f.r, 1, "ecological_redline")->nearest, 2);
+    CU_ASSERT_STRING_EQUAL(site_kind(f.r, 1, "ecological_redline")->nearest_name, "Eco C");
+    /* The third site lies inside triangle T's envelope but outside T: its corner (503500, 4318500) is
+     * (503500 + 4318500 - 503600 - 4318000) / sqrt(2) = 400 / sqrt(2) = 282.843 m from the hypotenuse. Square D's
+     * envelope is within that reach too, but D is sqrt(250^2 + 250^2) = 353.553 m away: T is the nearest. */
+    TU_ASSERT_NEAR(site_kind(f.r, 2, "ecological_redline")->distance_m, 400.0 / sqrt(2.0), 1e-6);
+    CU_ASSERT_STRING_EQUAL(site_kind(f.r, 2, "ecological_redline")->nearest_name, "Eco T");
     CU_ASSERT(isnan(f.r->sites[0].coast_distance_m)); /* no coastline in this plan */
     CU_ASSERT(!f.r->has_coastline);
     CU_ASSERT(pc_ctx_warning_count(f.ctx) >= 1);
