@@ -1,4 +1,16 @@
 /* pc_sites.c: proposed sites checked against ecological red lines and the coastline, with a verdict each. */
+
+/*
+ * How a site is checked, per red-line kind of the profile:
+ *  - candidates: the kind's STRtree queried with the site's envelope;
+ *  - overlap: prepared intersects first, contains-properly (the whole site, no overlay), else the
+ *    intersection's area; less than PC_SITES_MIN_OVERLAP_M2 is touching, not involvement. Features of one
+ *    kind that overlap each other are counted once (union of the pieces);
+ *  - distance: 0 when involved or touching, else one indexed facet distance to all the kind's rings;
+ *  - verdict: forbid -> fail (linear uses crossing the ecological red line: warn), restrict -> warn,
+ *    nearer than buffer_m -> warn. Then the coastline: seaward -> fail, inside the setback -> warn
+ *    (exempt uses: pass, with the reason kept).
+ */
 #include "pc_sites.h"
 #include "pc_geom.h"
 

@@ -19,7 +19,8 @@ typedef struct pc_sites_options {
     /**
      * Footprint radius of point sites in metres. 0: the point itself (area 0; a red line involves it
      * when the point lies inside, share 1.0). > 0: a circle of PC_SITES_QUADSEGS segments per quarter,
-     * whose area is 2 * PC_SITES_QUADSEGS * r^2 * sin(pi / (2 * PC_SITES_QUADSEGS)) (0.16% below pi r^2).
+     * whose area is 2 * PC_SITES_QUADSEGS * r^2 * sin(pi / (2 * PC_SITES_QUADSEGS)) (0.16% below pi r^2);
+     * overlaps are cut from that polygon, distances are the true circle's (from the point, less r).
      * Lines and polygons are checked as drawn.
      */
     double point_radius_m;
