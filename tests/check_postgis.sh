@@ -30,6 +30,8 @@ bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 # ---- the throwaway server: never as root; its folder must be reachable by the user that runs it ----
 runas=()
 pgroot=$work/pg
+# The server's tools run from its own folder: the caller's folder may be closed to the postgres user.
+as_server() { (cd "$pgroot" && "${runas[@]}" "$@"); }
 if [[ $(id -u) -eq 0 ]]; then
     id postgres >/dev/null 2>&1 || { echo "FAIL no 'postgres' user to run the server as"; exit 1; }
     runas=(runuser -u postgres --)
@@ -45,7 +47,7 @@ chmod 700 "$pgroot"
 started=""
 cleanup() {
     if [[ -n $started ]]; then
-        "${runas[@]}" "$pgbin/pg_ctl" -D "$pgroot/data" -m immediate -w stop >/dev/null 2>&1
+        as_server "$pgbin/pg_ctl" -D "$pgroot/data" -m immediate -w stop >/dev/null 2>&1
     fi
     # The server's log stays for a look after a failure; its data goes.
     if [[ $pgroot == "$work"/* ]]; then rm -rf "$pgroot/data"; else rm -rf "$pgroot"; fi
@@ -56,7 +58,7 @@ trap 'exit 130' INT TERM
 password=$($py -c 'import secrets; print(secrets.token_hex(12))')
 printf '%s\n' "$password" > "$pgroot/pwfile"
 [[ ${#runas[@]} -gt 0 ]] && chown postgres: "$pgroot/pwfile"
-if ! "${runas[@]}" "$pgbin/initdb" -D "$pgroot/data" -U plancheck --pwfile="$pgroot/pwfile" --auth-local=trust \
+if ! as_server "$pgbin/initdb" -D "$pgroot/data" -U plancheck --pwfile="$pgroot/pwfile" --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C >"$pgroot/initdb.log" 2>&1; then
     echo "FAIL initdb:"; tail -5 "$pgroot/initdb.log"; exit 1
 fi
@@ -64,7 +66,7 @@ rm -f "$pgroot/pwfile"
 port=""
 for candidate in $(seq 55432 55531); do
     (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue # taken
-    if "${runas[@]}" "$pgbin/pg_ctl" -D "$pgroot/data" -l "$pgroot/server.log" -w -t 60 \
+    if as_server "$pgbin/pg_ctl" -D "$pgroot/data" -l "$pgroot/server.log" -w -t 60 \
             -o "-p $candidate -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgroot' -c fsync=off -c log_statement=all" \
             start >/dev/null 2>&1; then
         port=$candidate started=1
