@@ -228,6 +228,9 @@ for c in "${commands[@]}"; do
     same "$c, schema plan" "$c" "$plan" -- "$c" "$PG" --schema plan
     ignore=layer same "$c, mixed .plan" "$c" "$plan" -- "$c" "$work/mixed.plan"
 done
+if [[ " ${commands[*]} " == *" sites "* ]]; then
+    same "sites --sites from a PostGIS table" sites "$plan" -- sites "$plan" --sites "$PG|layername=plan.sites"
+fi
 if [[ " ${commands[*]} " == *" coverage "* ]] && grep -q '"facilities" WHERE "geom" && ' "$pgroot/server.log"; then
     ok "coverage read facilities with a spatial filter in the database (geom && box)"
 elif [[ " ${commands[*]} " == *" coverage "* ]]; then
@@ -360,6 +363,10 @@ expect "no such --schema" "--schema 'nope': no such schema in database 'planchec
 expect "a role table missing from a PostGIS plan" \
     "no table 'structure' in database 'plancheck_test' on 127.0.0.1:$port as user 'plancheck', schema 'partial'" -- \
     "$pc" info "$PG" --schema partial
+if [[ " ${commands[*]} " == *" sites "* ]]; then
+    expect "--sites from a server that is not running" "cannot connect to database 'plancheck_test' on 127.0.0.1:$closed" -- \
+        "$pc" sites "$plan" --sites "PG:host=127.0.0.1 port=$closed user=plancheck dbname=plancheck_test|layername=plan.sites"
+fi
 printf 'boundary = %s|layername=plan.boundary\nstructure = %s|layername=plan.nosuch\n' "$PG" "$PG" > "$work/missing.plan"
 expect "a table missing in a plan file" \
     "layer 'plan.nosuch': no such table with a geometry column in database 'plancheck_test' on 127.0.0.1:$port" -- \

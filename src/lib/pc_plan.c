@@ -1096,6 +1096,16 @@ pc_status pc_plan_read_extra(pc_ctx *ctx, const pc_plan *plan, pc_role role, con
     char *shown = redact_source(source);
     CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds && is_pg(source)) {
+        char where[512], line[1024];
+        s = pc_error(ctx, PC_ERR_DB, shown, NULL, PC_NO_FID, NULL,
+                     "cannot connect to %s (%s); check host, port, dbname and user, and give the password with "
+                     "PGPASSWORD or ~/.pgpass",
+                     pc_pg_describe(source, where, sizeof where),
+                     pc_pg_one_line(*CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no reason given", line,
+                                    sizeof line));
+        goto done;
+    }
     if (!ds) {
         s = pc_error(ctx, PC_ERR_IO, shown, NULL, PC_NO_FID, NULL, "cannot open as a vector dataset (%s)",
                      *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no such file or unrecognised format");
