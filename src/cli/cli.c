@@ -79,8 +79,8 @@ pc_status cli_writer_open(cli_run *run, pc_writer **w, const char *path, pc_plan
     const char *schema = run->args.value[OPT_OUT_SCHEMA];
     *w = NULL;
     if (schema && strncasecmp(path, "PG:", 3) != 0)
-        return pc_error_plain(run->ctx, PC_ERR_ARG, "--out-schema applies to PostGIS outputs only (-o PG:...), not to %s",
-                              path);
+        return pc_error_plain(run->ctx, PC_ERR_ARG,
+                              "--out-schema applies to PostGIS outputs only (-o PG:...), not to %s", path);
     pc_status s = pc_writer_open(run->ctx, w, path, pc_plan_srs(plan), pc_plan_crs(plan));
     if (!s)
         s = pc_writer_set_schema(*w, schema);

@@ -317,11 +317,12 @@ static void rb_ewkb(rowbuf *b, OGRGeometryH g, int srid)
     /* Old-OGC WKB marks Z with 0x80000000 as EWKB does; EWKB adds 0x20000000 for "SRID follows". */
     uint32_t type = (uint32_t)wkb[1] | (uint32_t)wkb[2] << 8 | (uint32_t)wkb[3] << 16 | (uint32_t)wkb[4] << 24;
     type |= 0x20000000u;
+    uint32_t id = (uint32_t)srid;
     unsigned char head[9] = {1,
                              (unsigned char)(type & 0xff), (unsigned char)(type >> 8 & 0xff),
                              (unsigned char)(type >> 16 & 0xff), (unsigned char)(type >> 24 & 0xff),
-                             (unsigned char)((uint32_t)srid & 0xff), (unsigned char)((uint32_t)srid >> 8 & 0xff),
-                             (unsigned char)((uint32_t)srid >> 16 & 0xff), (unsigned char)((uint32_t)srid >> 24 & 0xff)};
+                             (unsigned char)(id & 0xff), (unsigned char)(id >> 8 & 0xff),
+                             (unsigned char)(id >> 16 & 0xff), (unsigned char)(id >> 24 & 0xff)};
     size_t n = 0;
     for (int i = 0; i < 9; i++)
         out[n++] = hex[head[i] >> 4], out[n++] = hex[head[i] & 15];
