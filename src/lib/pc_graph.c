@@ -1,0 +1,1274 @@
+/* pc_graph.c: the walking network: streets noded into a compact graph, point attachment, bounded multi-source Dijkstra. */
+#include "pc_graph.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE PC_GRAPH_NONE
+
+/* ---------------------------------------------------------------- grid index over polyline segments */
+
+/*
+ * A uniform grid over the segments of many polylines, in CSR form (cell_start, entries). A segment
+ * is registered in every cell it passes through (long segments are walked in pieces no longer than
+ * a cell), so memory stays linear in the number of segments.
+ */
+struct pc_graph_index {
+    double minx, miny, cell;
+    uint32_t nx, ny;
+    uint32_t *cell_start; /* nx * ny + 1 */
+    uint32_t *entry_seg;  /* index of the segment's first vertex in xy */
+    uint32_t *entry_line; /* polyline the segment belongs to */
+    size_t n_entries;
+};
+
+static void index_free(pc_graph_index *g)
+{
+    if (!g)
+        return;
+    free(g->cell_start);
+    free(g->entry_seg);
+    free(g->entry_line);
+    free(g);
+}
+
+static inline long cell_coord(double v, double origin, double cell) { return (long)floor((v - origin) / cell); }
+
+/* Visit the cells a segment passes through; count (fill == NULL) or fill entries. */
+static void index_segment_cells(pc_graph_index *g, const double *xy, uint32_t s, uint32_t line, uint32_t *cursor,
+                                int fill)
+{
+    double x0 = xy[2 * s], y0 = xy[2 * s + 1], x1 = xy[2 * s + 2], y1 = xy[2 * s + 3];
+    double len = hypot(x1 - x0, y1 - y0);
+    long pieces = (long)ceil(len / g->cell);
+    if (pieces < 1)
+        pieces = 1;
+    /* The last few cells emitted, so a segment is rarely listed twice in one cell. */
+    uint32_t recent[8];
+    int n_recent = 0, next_recent = 0;
+    for (long k = 0; k < pieces; k++) {
+        double ta = (double)k / (double)pieces, tb = (double)(k + 1) / (double)pieces;
+        double ax = x0 + (x1 - x0) * ta, ay = y0 + (y1 - y0) * ta;
+        double bx = x0 + (x1 - x0) * tb, by = y0 + (y1 - y0) * tb;
+        long ix0 = cell_coord(fmin(ax, bx), g->minx, g->cell), ix1 = cell_coord(fmax(ax, bx), g->minx, g->cell);
+        long iy0 = cell_coord(fmin(ay, by), g->miny, g->cell), iy1 = cell_coord(fmax(ay, by), g->miny, g->cell);
+        if (ix0 < 0) ix0 = 0;
+        if (iy0 < 0) iy0 = 0;
+        if (ix1 >= (long)g->nx) ix1 = (long)g->nx - 1;
+        if (iy1 >= (long)g->ny) iy1 = (long)g->ny - 1;
+        for (long iy = iy0; iy <= iy1; iy++)
+            for (long ix = ix0; ix <= ix1; ix++) {
+                uint32_t c = (uint32_t)(iy * (long)g->nx + ix);
+                int dup = 0;
+                for (int r = 0; r < n_recent && !dup; r++)
+                    dup = recent[r] == c;
+                if (dup)
+                    continue;
+                recent[next_recent] = c;
+                next_recent = (next_recent + 1) & 7;
+                if (n_recent < 8)
+                    n_recent++;
+                if (fill) {
+                    uint32_t at = cursor[c]++;
+                    g->entry_seg[at] = s;
+                    g->entry_line[at] = line;
+                } else {
+                    g->cell_start[c + 1]++;
+                }
+            }
+    }
+}
+
+/* Index the segments of n_lines polylines (line i: vertices start[i] .. start[i+1]-1 of xy). */
+static pc_graph_index *index_build(size_t n_lines, const uint32_t *start, const double *xy)
+{
+    pc_graph_index *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    size_t n_segments = 0;
+    double minx = HUGE_VAL, miny = HUGE_VAL, maxx = -HUGE_VAL, maxy = -HUGE_VAL, total_len = 0;
+    for (size_t l = 0; l < n_lines; l++)
+        for (uint32_t v = start[l]; v < start[l + 1]; v++) {
+            double x = xy[2 * v], y = xy[2 * v + 1];
+            minx = fmin(minx, x), miny = fmin(miny, y), maxx = fmax(maxx, x), maxy = fmax(maxy, y);
+            if (v + 1 < start[l + 1]) {
+                n_segments++;
+                total_len += hypot(xy[2 * v + 2] - x, xy[2 * v + 3] - y);
+            }
+        }
+    if (n_segments == 0) {
+        g->nx = g->ny = 1;
+        g->cell = 1.0;
+        g->cell_start = calloc(2, sizeof *g->cell_start);
+        if (!g->cell_start) {
+            index_free(g);
+            return NULL;
+        }
+        return g;
+    }
+    /* Cells about one mean segment long, but never more than ~4 per segment (sparse extents). */
+    double cell = fmax(total_len / (double)n_segments, 1.0);
+    double w = maxx - minx, h = maxy - miny;
+    while ((w / cell + 1) * (h / cell + 1) > 4.0 * (double)n_segments + 64)
+        cell *= 1.5;
+    g->minx = minx;
+    g->miny = miny;
+    g->cell = cell;
+    g->nx = (uint32_t)(w / cell) + 1;
+    g->ny = (uint32_t)(h / cell) + 1;
+    size_t n_cells = (size_t)g->nx * g->ny;
+    g->cell_start = calloc(n_cells + 1, sizeof *g->cell_start);
+    if (!g->cell_start) {
+        index_free(g);
+        return NULL;
+    }
+    for (size_t l = 0; l < n_lines; l++)
+        for (uint32_t v = start[l]; v + 1 < start[l + 1]; v++)
+            index_segment_cells(g, xy, v, (uint32_t)l, NULL, 0);
+    for (size_t c = 0; c < n_cells; c++)
+        g->cell_start[c + 1] += g->cell_start[c];
+    g->n_entries = g->cell_start[n_cells];
+    g->entry_seg = malloc((g->n_entries ? g->n_entries : 1) * sizeof *g->entry_seg);
+    g->entry_line = malloc((g->n_entries ? g->n_entries : 1) * sizeof *g->entry_line);
+    uint32_t *cursor = malloc(n_cells * sizeof *cursor);
+    if (!g->entry_seg || !g->entry_line || !cursor) {
+        free(cursor);
+        index_free(g);
+        return NULL;
+    }
+    memcpy(cursor, g->cell_start, n_cells * sizeof *cursor);
+    for (size_t l = 0; l < n_lines; l++)
+        for (uint32_t v = start[l]; v + 1 < start[l + 1]; v++)
+            index_segment_cells(g, xy, v, (uint32_t)l, cursor, 1);
+    free(cursor);
+    return g;
+}
+
+/* Squared distance from (px, py) to segment a-b, and the parameter t in [0, 1] of the nearest point. */
+static inline double segment_dist2(double px, double py, double ax, double ay, double bx, double by, double *t_out)
+{
+    double dx = bx - ax, dy = by - ay;
+    double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0.0;
+    if (t < 0)
+        t = 0;
+    else if (t > 1)
+        t = 1;
+    double qx = ax + t * dx - px, qy = ay + t * dy - py;
+    *t_out = t;
+    return qx * qx + qy * qy;
+}
+
+typedef struct nearest_hit {
+    uint32_t line; /* NONE when nothing found */
+    uint32_t seg;
+    double dist2;
+    double t;
+} nearest_hit;
+
+static inline void consider_cell(const pc_graph_index *g, const double *xy, uint32_t c, double x, double y,
+                                 uint32_t exclude_line, nearest_hit *best)
+{
+    for (uint32_t k = g->cell_start[c]; k < g->cell_start[c + 1]; k++) {
+        uint32_t line = g->entry_line[k];
+        if (line == exclude_line)
+            continue;
+        uint32_t s = g->entry_seg[k];
+        double t;
+        double d2 = segment_dist2(x, y, xy[2 * s], xy[2 * s + 1], xy[2 * s + 2], xy[2 * s + 3], &t);
+        if (d2 < best->dist2 || (d2 == best->dist2 && (line < best->line || (line == best->line && s < best->seg)))) {
+            best->dist2 = d2;
+            best->line = line;
+            best->seg = s;
+            best->t = t;
+        }
+    }
+}
+
+/* Nearest segment within max_m of (x, y), skipping one polyline; rings of cells outwards. */
+static nearest_hit index_nearest(const pc_graph_index *g, const double *xy, double x, double y, double max_m,
+                                 uint32_t exclude_line)
+{
+    nearest_hit best = {NONE, 0, max_m * max_m, 0};
+    /* Slightly above max_m^2 so a hit exactly at the limit counts. */
+    best.dist2 = max_m * max_m * (1 + 1e-12) + 1e-18;
+    if (!g || g->n_entries == 0 || !(max_m >= 0) || !isfinite(max_m))
+        return best;
+    long cx = cell_coord(x, g->minx, g->cell), cy = cell_coord(y, g->miny, g->cell);
+    long r_max = (long)ceil(max_m / g->cell) + 1;
+    for (long r = 0; r <= r_max; r++) {
+        long x0 = cx - r, x1 = cx + r, y0 = cy - r, y1 = cy + r;
+        if (x1 < 0 || y1 < 0 || x0 >= (long)g->nx || y0 >= (long)g->ny) {
+            if (r > 0 && (double)(r - 1) * g->cell > max_m)
+                break;
+            continue;
+        }
+        for (long iy = y0; iy <= y1; iy++) {
+            if (iy < 0 || iy >= (long)g->ny)
+                continue;
+            int edge_row = iy == y0 || iy == y1;
+            for (long ix = x0; ix <= x1; ix += (edge_row || ix == x1) ? 1 : (x1 - x0)) {
+                if (ix >= 0 && ix < (long)g->nx)
+                    consider_cell(g, xy, (uint32_t)(iy * (long)g->nx + ix), x, y, exclude_line, &best);
+                if (x1 == x0)
+                    break;
+            }
+        }
+        /* Every cell of ring r+1 and beyond is at least r cells away. */
+        double reach = (double)r * g->cell;
+        if (best.line != NONE && best.dist2 <= reach * reach)
+            break;
+        if (reach > max_m)
+            break;
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------- union-find over vertices */
+
+static uint32_t uf_find(uint32_t *parent, uint32_t v)
+{
+    while (parent[v] != v) {
+        parent[v] = parent[parent[v]];
+        v = parent[v];
+    }
+    return v;
+}
+
+/* The lower index becomes the root, so the node's coordinates do not depend on the order of unions. */
+static int uf_union(uint32_t *parent, uint32_t a, uint32_t b)
+{
+    a = uf_find(parent, a);
+    b = uf_find(parent, b);
+    if (a == b)
+        return 0;
+    if (a < b)
+        parent[b] = a;
+    else
+        parent[a] = b;
+    return 1;
+}
+
+/* ---------------------------------------------------------------- vertex hash (cells of the snap tolerance) */
+
+typedef struct vertex_hash {
+    uint64_t *keys;
+    uint32_t *heads; /* NONE: empty slot */
+    uint32_t *next;  /* per vertex: next vertex in the same cell */
+    size_t mask;
+    double ox, oy, cell;
+} vertex_hash;
+
+static inline uint64_t cell_key(long ix, long iy) { return ((uint64_t)(uint32_t)ix << 32) | (uint32_t)iy; }
+
+static inline size_t key_slot(uint64_t key, size_t mask)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 29;
+    return (size_t)h & mask;
+}
+
+static uint32_t hash_head(const vertex_hash *h, long ix, long iy)
+{
+    uint64_t key = cell_key(ix, iy);
+    for (size_t s = key_slot(key, h->mask);; s = (s + 1) & h->mask) {
+        if (h->heads[s] == NONE)
+            return NONE;
+        if (h->keys[s] == key)
+            return h->heads[s];
+    }
+}
+
+static void hash_free(vertex_hash *h)
+{
+    free(h->keys);
+    free(h->heads);
+    free(h->next);
+}
+
+static int hash_build(vertex_hash *h, const double *xy, uint32_t n, double cell, double ox, double oy)
+{
+    size_t cap = 16;
+    while (cap < (size_t)n * 2)
+        cap <<= 1;
+    h->mask = cap - 1;
+    h->cell = cell;
+    h->ox = ox;
+    h->oy = oy;
+    h->keys = malloc(cap * sizeof *h->keys);
+    h->heads = malloc(cap * sizeof *h->heads);
+    h->next = malloc((n ? n : 1) * sizeof *h->next);
+    if (!h->keys || !h->heads || !h->next)
+        return 0;
+    memset(h->heads, 0xff, cap * sizeof *h->heads);
+    for (uint32_t v = 0; v < n; v++) {
+        uint64_t key = cell_key(cell_coord(xy[2 * v], ox, cell), cell_coord(xy[2 * v + 1], oy, cell));
+        size_t s = key_slot(key, h->mask);
+        while (h->heads[s] != NONE && h->keys[s] != key)
+            s = (s + 1) & h->mask;
+        h->keys[s] = key;
+        h->next[v] = h->heads[s];
+        h->heads[s] = v;
+    }
+    return 1;
+}
+
+/* ---------------------------------------------------------------- building */
+
+typedef struct split_point {
+    uint32_t seg;  /* first vertex of the split segment */
+    double t;      /* position on it, 0 < t < 1 */
+    uint32_t vertex; /* the dangling line end joined there */
+} split_point;
+
+static int split_cmp(const void *a, const void *b)
+{
+    const split_point *x = a, *y = b;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return x->vertex < y->vertex ? -1 : x->vertex > y->vertex;
+}
+
+/* Growable arrays for the edges being emitted. */
+typedef struct edge_builder {
+    uint32_t n_edges, cap_edges;
+    uint32_t *u, *v;
+    double *len;
+    int64_t *fid;
+    uint32_t *coord_start; /* n_edges + 1 */
+    size_t n_coords, cap_coords;
+    double *xy;
+    uint32_t open_start; /* first coordinate of the edge being built */
+    uint32_t open_node;
+    int failed;
+} edge_builder;
+
+static void eb_push_coord(edge_builder *b, double x, double y)
+{
+    if (b->failed)
+        return;
+    if (b->n_coords == b->cap_coords) {
+        size_t cap = b->cap_coords ? b->cap_coords * 2 : 1024;
+        double *xy = realloc(b->xy, cap * 2 * sizeof *xy);
+        if (!xy || cap >= UINT32_MAX) {
+            free(xy == b->xy ? NULL : xy);
+            b->failed = 1;
+            return;
+        }
+        b->xy = xy;
+        b->cap_coords = cap;
+    }
+    b->xy[2 * b->n_coords] = x;
+    b->xy[2 * b->n_coords + 1] = y;
+    b->n_coords++;
+}
+
+static void eb_open(edge_builder *b, uint32_t node, const double *node_xy)
+{
+    b->open_start = (uint32_t)b->n_coords;
+    b->open_node = node;
+    eb_push_coord(b, node_xy[2 * node], node_xy[2 * node + 1]);
+}
+
+/* Close the open edge at node; drop it when it has no length. */
+static void eb_close(edge_builder *b, uint32_t node, const double *node_xy, int64_t fid)
+{
+    eb_push_coord(b, node_xy[2 * node], node_xy[2 * node + 1]);
+    if (b->failed)
+        return;
+    double len = 0;
+    for (size_t c = b->open_start; c + 1 < b->n_coords; c++)
+        len += hypot(b->xy[2 * c + 2] - b->xy[2 * c], b->xy[2 * c + 3] - b->xy[2 * c + 1]);
+    if (!(len > 0)) {
+        b->n_coords = b->open_start;
+        return;
+    }
+    if (b->n_edges == b->cap_edges) {
+        uint32_t cap = b->cap_edges ? b->cap_edges * 2 : 1024;
+        uint32_t *u = realloc(b->u, cap * sizeof *u);
+        if (u) b->u = u;
+        uint32_t *v = realloc(b->v, cap * sizeof *v);
+        if (v) b->v = v;
+        double *l = realloc(b->len, cap * sizeof *l);
+        if (l) b->len = l;
+        int64_t *f = realloc(b->fid, cap * sizeof *f);
+        if (f) b->fid = f;
+        uint32_t *cs = realloc(b->coord_start, ((size_t)cap + 1) * sizeof *cs);
+        if (cs) b->coord_start = cs;
+        if (!u || !v || !l || !f || !cs || cap >= UINT32_MAX / 2) {
+            b->failed = 1;
+            return;
+        }
+        b->cap_edges = cap;
+    }
+    uint32_t e = b->n_edges++;
+    b->u[e] = b->open_node;
+    b->v[e] = node;
+    b->len[e] = len;
+    b->fid[e] = fid;
+    b->coord_start[e] = b->open_start;
+}
+
+static void eb_free(edge_builder *b)
+{
+    free(b->u);
+    free(b->v);
+    free(b->len);
+    free(b->fid);
+    free(b->coord_start);
+    free(b->xy);
+}
+
+/* Shrink an array to its final size (a failed shrink keeps the larger block). */
+static void *shrink(void *p, size_t bytes)
+{
+    void *q = realloc(p, bytes ? bytes : 1);
+    return q ? q : p;
+}
+
+void pc_graph_destroy(pc_graph *g)
+{
+    if (!g)
+        return;
+    free(g->node_xy);
+    free(g->edge_u);
+    free(g->edge_v);
+    free(g->edge_len_m);
+    free(g->edge_fid);
+    free(g->edge_coord);
+    free(g->coord_xy);
+    free(g->adj_start);
+    free(g->adj_edge);
+    free(g->node_component);
+    index_free(g->index);
+    free(g);
+}
+
+/* Adjacency (CSR), connected components and the attachment index of a graph whose edges are set. */
+static int finish_graph(pc_graph *g)
+{
+    g->adj_start = calloc((size_t)g->n_nodes + 1, sizeof *g->adj_start);
+    g->adj_edge = malloc(((size_t)g->n_edges * 2 + 1) * sizeof *g->adj_edge);
+    g->node_component = malloc(((size_t)g->n_nodes + 1) * sizeof *g->node_component);
+    uint32_t *cursor = malloc(((size_t)g->n_nodes + 1) * sizeof *cursor);
+    if (!g->adj_start || !g->adj_edge || !g->node_component || !cursor) {
+        free(cursor);
+        return 0;
+    }
+    for (uint32_t e = 0; e < g->n_edges; e++) {
+        g->adj_start[g->edge_u[e] + 1]++;
+        g->adj_start[g->edge_v[e] + 1]++;
+        g->stats.length_m += g->edge_len_m[e];
+    }
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        g->adj_start[n + 1] += g->adj_start[n];
+    memcpy(cursor, g->adj_start, (size_t)g->n_nodes * sizeof *cursor);
+    for (uint32_t e = 0; e < g->n_edges; e++) {
+        g->adj_edge[cursor[g->edge_u[e]]++] = e;
+        g->adj_edge[cursor[g->edge_v[e]]++] = e;
+    }
+    /* Components by breadth-first search; cursor is reused as the queue. */
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        g->node_component[n] = NONE;
+    g->n_components = 0;
+    for (uint32_t seed = 0; seed < g->n_nodes; seed++) {
+        if (g->node_component[seed] != NONE)
+            continue;
+        uint32_t comp = g->n_components++;
+        uint32_t head = 0, tail = 0;
+        cursor[tail++] = seed;
+        g->node_component[seed] = comp;
+        while (head < tail) {
+            uint32_t n = cursor[head++];
+            for (uint32_t k = g->adj_start[n]; k < g->adj_start[n + 1]; k++) {
+                uint32_t e = g->adj_edge[k];
+                uint32_t m = g->edge_u[e] == n ? g->edge_v[e] : g->edge_u[e];
+                if (g->node_component[m] == NONE) {
+                    g->node_component[m] = comp;
+                    cursor[tail++] = m;
+                }
+            }
+        }
+    }
+    free(cursor);
+    g->index = index_build(g->n_edges, g->edge_coord, g->coord_xy);
+    return g->index != NULL;
+}
+
+pc_status pc_graph_build_lines(pc_ctx *ctx, pc_graph **out, const pc_graph_lines *lines, double snap_tolerance_m)
+{
+    *out = NULL;
+    pc_status s = PC_OK;
+    pc_graph *g = calloc(1, sizeof *g);
+    double *xy = NULL;
+    uint32_t *lstart = NULL, *line_of = NULL, *parent = NULL, *count = NULL, *node_of_root = NULL;
+    int64_t *lfid = NULL;
+    split_point *splits = NULL;
+    size_t n_splits = 0;
+    vertex_hash hash = {0};
+    pc_graph_index *raw_index = NULL;
+    edge_builder eb = {0};
+    double tol = snap_tolerance_m > 0 && isfinite(snap_tolerance_m) ? snap_tolerance_m : 0.0;
+    if (!g)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+    g->stats.n_lines = lines->n_lines;
+
+    /* 1. A clean copy: no repeated vertices, no non-finite coordinates, no lines shorter than two vertices. */
+    size_t total = lines->n_lines ? lines->line_start[lines->n_lines] : 0;
+    if (total >= UINT32_MAX - 1 || lines->n_lines >= UINT32_MAX - 1) {
+        s = pc_error_plain(ctx, PC_ERR_DATA, "the street network has %zu vertices, more than this build handles "
+                           "(4 billion); split the study area", total);
+        goto done;
+    }
+    xy = malloc((total ? total : 1) * 2 * sizeof *xy);
+    lstart = malloc((lines->n_lines + 1) * sizeof *lstart);
+    lfid = malloc((lines->n_lines ? lines->n_lines : 1) * sizeof *lfid);
+    if (!xy || !lstart || !lfid) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network (%zu vertices)", total);
+        goto done;
+    }
+    uint32_t n_vertices = 0, n_lines = 0;
+    for (size_t l = 0; l < lines->n_lines; l++) {
+        uint32_t first = n_vertices;
+        for (size_t v = lines->line_start[l]; v < lines->line_start[l + 1]; v++) {
+            double x = lines->xy[2 * v], y = lines->xy[2 * v + 1];
+            if (!isfinite(x) || !isfinite(y))
+                continue;
+            if (n_vertices > first && xy[2 * n_vertices - 2] == x && xy[2 * n_vertices - 1] == y)
+                continue;
+            xy[2 * n_vertices] = x;
+            xy[2 * n_vertices + 1] = y;
+            n_vertices++;
+        }
+        if (n_vertices - first < 2) {
+            n_vertices = first;
+            g->stats.n_lines_degenerate++;
+            continue;
+        }
+        lstart[n_lines] = first;
+        lfid[n_lines] = lines->fid ? lines->fid[l] : (int64_t)l;
+        n_lines++;
+    }
+    lstart[n_lines] = n_vertices;
+    if ((s = pc_ctx_check_cancel(ctx)))
+        goto done;
+
+    /* 2. Join identical vertices, then line ends to the nearest vertex of another line within the tolerance. */
+    line_of = malloc((n_vertices ? n_vertices : 1) * sizeof *line_of);
+    parent = malloc((n_vertices ? n_vertices : 1) * sizeof *parent);
+    if (!line_of || !parent) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+        goto done;
+    }
+    double ox = HUGE_VAL, oy = HUGE_VAL;
+    for (uint32_t l = 0; l < n_lines; l++)
+        for (uint32_t v = lstart[l]; v < lstart[l + 1]; v++) {
+            line_of[v] = l;
+            parent[v] = v;
+            ox = fmin(ox, xy[2 * v]);
+            oy = fmin(oy, xy[2 * v + 1]);
+        }
+    double cell = tol > 0 ? tol : 1.0;
+    if (!hash_build(&hash, xy, n_vertices, cell, ox, oy)) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+        goto done;
+    }
+    for (size_t slot = 0; slot <= hash.mask; slot++)
+        for (uint32_t a = hash.heads[slot]; a != NONE; a = hash.next[a])
+            for (uint32_t b = hash.next[a]; b != NONE; b = hash.next[b])
+                if (xy[2 * a] == xy[2 * b] && xy[2 * a + 1] == xy[2 * b + 1]) {
+                    uf_union(parent, a, b);
+                    break; /* b joins the rest of the identical ones when its own turn comes */
+                }
+    if (tol > 0) {
+        for (uint32_t l = 0; l < n_lines; l++) {
+            uint32_t ends[2] = {lstart[l], lstart[l + 1] - 1};
+            for (int k = 0; k < 2; k++) {
+                uint32_t v = ends[k];
+                double x = xy[2 * v], y = xy[2 * v + 1];
+                long cx = cell_coord(x, ox, cell), cy = cell_coord(y, oy, cell);
+                uint32_t best = NONE;
+                double best_d2 = tol * tol * (1 + 1e-12);
+                for (long dy = -1; dy <= 1; dy++)
+                    for (long dx = -1; dx <= 1; dx++)
+                        for (uint32_t w = hash_head(&hash, cx + dx, cy + dy); w != NONE; w = hash.next[w]) {
+                            if (line_of[w] == l)
+                                continue;
+                            double ddx = xy[2 * w] - x, ddy = xy[2 * w + 1] - y;
+                            double d2 = ddx * ddx + ddy * ddy;
+                            if (d2 < best_d2 || (d2 == best_d2 && w < best)) {
+                                best_d2 = d2;
+                                best = w;
+                            }
+                        }
+                if (best != NONE && uf_union(parent, v, best) && best_d2 > 0)
+                    g->stats.n_snapped++;
+            }
+        }
+    }
+    hash_free(&hash);
+    memset(&hash, 0, sizeof hash);
+    if ((s = pc_ctx_check_cancel(ctx)))
+        goto done;
+
+    /* 3. Line ends still alone (dangles) join the nearest segment of another line within the tolerance. */
+    count = calloc(n_vertices ? n_vertices : 1, sizeof *count);
+    if (!count) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+        goto done;
+    }
+    for (uint32_t v = 0; v < n_vertices; v++)
+        count[uf_find(parent, v)]++;
+    if (tol > 0 && n_lines > 1) {
+        size_t cap_splits = 0;
+        for (uint32_t l = 0; l < n_lines; l++) {
+            uint32_t ends[2] = {lstart[l], lstart[l + 1] - 1};
+            for (int k = 0; k < 2; k++) {
+                uint32_t v = ends[k];
+                if (count[uf_find(parent, v)] != 1)
+                    continue;
+                if (!raw_index && !(raw_index = index_build(n_lines, lstart, xy))) {
+                    s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+                    goto done;
+                }
+                nearest_hit hit = index_nearest(raw_index, xy, xy[2 * v], xy[2 * v + 1], tol, l);
+                if (hit.line == NONE)
+                    continue;
+                if (hit.t <= 0 || hit.t >= 1) {
+                    uf_union(parent, v, hit.t <= 0 ? hit.seg : hit.seg + 1);
+                    g->stats.n_snapped++;
+                    continue;
+                }
+                if (n_splits == cap_splits) {
+                    cap_splits = cap_splits ? cap_splits * 2 : 64;
+                    split_point *grown = realloc(splits, cap_splits * sizeof *grown);
+                    if (!grown) {
+                        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+                        goto done;
+                    }
+                    splits = grown;
+                }
+                splits[n_splits++] = (split_point){hit.seg, hit.t, v};
+            }
+        }
+        g->stats.n_split = n_splits;
+        if (n_splits)
+            qsort(splits, n_splits, sizeof *splits, split_cmp);
+        index_free(raw_index);
+        raw_index = NULL;
+        /* Unions made above change set sizes: recount. */
+        memset(count, 0, (size_t)n_vertices * sizeof *count);
+        for (uint32_t v = 0; v < n_vertices; v++)
+            count[uf_find(parent, v)]++;
+    }
+
+    /* 4. Nodes: line ends, and vertices joined to any other vertex. */
+    node_of_root = malloc((n_vertices ? n_vertices : 1) * sizeof *node_of_root);
+    g->node_xy = malloc(((size_t)n_vertices + 1) * 2 * sizeof *g->node_xy);
+    if (!node_of_root || !g->node_xy) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+        goto done;
+    }
+    memset(node_of_root, 0xff, (size_t)n_vertices * sizeof *node_of_root);
+    uint32_t n_nodes = 0;
+#define IS_END(v) ((v) == lstart[line_of[v]] || (v) + 1 == lstart[line_of[v] + 1])
+#define IS_NODE(v) (IS_END(v) || count[uf_find(parent, v)] > 1)
+    for (uint32_t v = 0; v < n_vertices; v++) {
+        if (!IS_NODE(v))
+            continue;
+        uint32_t r = uf_find(parent, v);
+        if (node_of_root[r] == NONE) {
+            node_of_root[r] = n_nodes;
+            g->node_xy[2 * n_nodes] = xy[2 * r];
+            g->node_xy[2 * n_nodes + 1] = xy[2 * r + 1];
+            n_nodes++;
+        }
+    }
+    g->n_nodes = n_nodes;
+
+    /* 5. Edges: each line cut at its nodes and at the split points on its segments. */
+    size_t next_split = 0;
+    for (uint32_t l = 0; l < n_lines && !eb.failed; l++) {
+        uint32_t first = lstart[l], last = lstart[l + 1] - 1;
+        eb_open(&eb, node_of_root[uf_find(parent, first)], g->node_xy);
+        for (uint32_t v = first; v < last; v++) {
+            while (next_split < n_splits && splits[next_split].seg == v) {
+                uint32_t n = node_of_root[uf_find(parent, splits[next_split].vertex)];
+                eb_close(&eb, n, g->node_xy, lfid[l]);
+                eb_open(&eb, n, g->node_xy);
+                next_split++;
+            }
+            uint32_t w = v + 1;
+            if (w == last || IS_NODE(w)) {
+                uint32_t n = node_of_root[uf_find(parent, w)];
+                eb_close(&eb, n, g->node_xy, lfid[l]);
+                if (w != last)
+                    eb_open(&eb, n, g->node_xy);
+            } else {
+                eb_push_coord(&eb, xy[2 * w], xy[2 * w + 1]);
+            }
+        }
+        if ((l & 65535) == 65535 && (s = pc_ctx_check_cancel(ctx)))
+            goto done;
+    }
+#undef IS_NODE
+#undef IS_END
+    if (eb.failed) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network edges");
+        goto done;
+    }
+    /* The builder's arrays become the graph's. Coordinate runs are consecutive: edge e ends where e+1 begins. */
+    size_t n_coords = eb.n_coords;
+    g->n_edges = eb.n_edges;
+    g->edge_u = shrink(eb.u, eb.n_edges * sizeof *eb.u);
+    g->edge_v = shrink(eb.v, eb.n_edges * sizeof *eb.v);
+    g->edge_len_m = shrink(eb.len, eb.n_edges * sizeof *eb.len);
+    g->edge_fid = shrink(eb.fid, eb.n_edges * sizeof *eb.fid);
+    g->coord_xy = shrink(eb.xy, n_coords * 2 * sizeof *eb.xy);
+    g->edge_coord = eb.coord_start ? shrink(eb.coord_start, ((size_t)eb.n_edges + 1) * sizeof *eb.coord_start)
+                                   : malloc(sizeof *g->edge_coord);
+    memset(&eb, 0, sizeof eb);
+    if (!g->edge_coord || (g->n_edges && (!g->edge_u || !g->edge_v || !g->edge_len_m || !g->edge_fid || !g->coord_xy))) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network");
+        goto done;
+    }
+    g->edge_coord[g->n_edges] = (uint32_t)n_coords;
+    g->node_xy = shrink(g->node_xy, (size_t)n_nodes * 2 * sizeof *g->node_xy);
+    if (!finish_graph(g)) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing the street network");
+        goto done;
+    }
+done:
+    eb_free(&eb);
+    hash_free(&hash);
+    index_free(raw_index);
+    free(node_of_root);
+    free(count);
+    free(splits);
+    free(parent);
+    free(line_of);
+    free(lfid);
+    free(lstart);
+    free(xy);
+    if (s) {
+        pc_graph_destroy(g);
+        return s;
+    }
+    *out = g;
+    return PC_OK;
+}
+
+pc_status pc_graph_build(pc_ctx *ctx, pc_graph **out, const pc_layer *streets, const pc_profile *profile)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    *out = NULL;
+    pc_status s = PC_OK;
+    size_t n_parts = 0, n_points = 0, n_excluded = 0;
+    size_t *start = NULL;
+    double *xy = NULL;
+    int64_t *fid = NULL;
+    unsigned char *keep = calloc(streets->n ? streets->n : 1, 1);
+    if (!keep)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory reading the streets");
+    /* First pass: what to keep and how much room it needs. */
+    for (size_t i = 0; i < streets->n; i++) {
+        if (pc_profile_highway_excluded(profile, pc_layer_value(streets, PC_FIELD_HIGHWAY, i))) {
+            n_excluded++;
+            continue;
+        }
+        keep[i] = 1;
+        int parts = GEOSGetNumGeometries_r(geos, streets->geoms[i]);
+        for (int p = 0; p < parts; p++) {
+            const GEOSGeometry *part = GEOSGetGeometryN_r(geos, streets->geoms[i], p);
+            int np = GEOSGeomGetNumPoints_r(geos, part);
+            if (np > 0) {
+                n_parts++;
+                n_points += (size_t)np;
+            }
+        }
+    }
+    start = malloc((n_parts + 1) * sizeof *start);
+    xy = malloc((n_points ? n_points : 1) * 2 * sizeof *xy);
+    fid = malloc((n_parts ? n_parts : 1) * sizeof *fid);
+    if (!start || !xy || !fid) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory reading the streets (%zu vertices)", n_points);
+        goto done;
+    }
+    size_t part_i = 0, point_i = 0;
+    for (size_t i = 0; i < streets->n; i++) {
+        if (!keep[i])
+            continue;
+        int parts = GEOSGetNumGeometries_r(geos, streets->geoms[i]);
+        for (int p = 0; p < parts; p++) {
+            const GEOSGeometry *part = GEOSGetGeometryN_r(geos, streets->geoms[i], p);
+            int np = GEOSGeomGetNumPoints_r(geos, part);
+            if (np <= 0)
+                continue;
+            const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(geos, part);
+            if (!seq || !GEOSCoordSeq_copyToBuffer_r(geos, seq, xy + 2 * point_i, 0, 0)) {
+                s = pc_error(ctx, PC_ERR_GEOM, streets->source, streets->layer_name, streets->fids[i], NULL,
+                             "cannot read the line's coordinates (%s)", pc_ctx_geos_message(ctx));
+                goto done;
+            }
+            start[part_i] = point_i;
+            fid[part_i] = streets->fids[i];
+            part_i++;
+            point_i += (size_t)np;
+        }
+    }
+    start[part_i] = point_i;
+    pc_graph_lines lines = {part_i, start, xy, fid};
+    if ((s = pc_graph_build_lines(ctx, out, &lines, profile->snap_tolerance_m)))
+        goto done;
+    (*out)->stats.n_lines = streets->n;
+    (*out)->stats.n_lines_excluded = n_excluded;
+done:
+    free(keep);
+    free(start);
+    free(xy);
+    free(fid);
+    return s;
+}
+
+/* ---------------------------------------------------------------- attachment */
+
+int pc_graph_attach(const pc_graph *g, double x, double y, double max_access_m, pc_attachment *out)
+{
+    nearest_hit hit = index_nearest(g->index, g->coord_xy, x, y, max_access_m, NONE);
+    if (hit.line == NONE) {
+        out->edge = NONE;
+        out->offset_m = 0;
+        out->access_m = INFINITY;
+        return 0;
+    }
+    uint32_t e = hit.line;
+    double offset = 0;
+    for (uint32_t c = g->edge_coord[e]; c < hit.seg; c++)
+        offset += hypot(g->coord_xy[2 * c + 2] - g->coord_xy[2 * c], g->coord_xy[2 * c + 3] - g->coord_xy[2 * c + 1]);
+    uint32_t c = hit.seg;
+    offset += hit.t * hypot(g->coord_xy[2 * c + 2] - g->coord_xy[2 * c], g->coord_xy[2 * c + 3] - g->coord_xy[2 * c + 1]);
+    /* Summing pieces may overshoot the edge length by a rounding error. */
+    if (offset > g->edge_len_m[e] || (hit.seg + 2 == g->edge_coord[e + 1] && hit.t >= 1))
+        offset = g->edge_len_m[e];
+    if (offset < 0)
+        offset = 0;
+    out->edge = e;
+    out->offset_m = offset;
+    out->access_m = sqrt(hit.dist2);
+    return 1;
+}
+
+pc_status pc_graph_attach_points(pc_ctx *ctx, const pc_graph *g, size_t n, const double *x, const double *y,
+                                 double max_access_m, pc_attachment *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        pc_graph_attach(g, x[i], y[i], max_access_m, &out[i]);
+        if ((i & 16383) == 16383) {
+            pc_status s = pc_ctx_check_cancel(ctx);
+            if (s)
+                return s;
+        }
+    }
+    return PC_OK;
+}
+
+void pc_graph_edge_point(const pc_graph *g, uint32_t e, double offset_m, double *x, double *y)
+{
+    uint32_t c0 = g->edge_coord[e], c1 = g->edge_coord[e + 1];
+    const double *p = g->coord_xy;
+    double walked = 0;
+    for (uint32_t c = c0; c + 1 < c1; c++) {
+        double seg = hypot(p[2 * c + 2] - p[2 * c], p[2 * c + 3] - p[2 * c + 1]);
+        if (walked + seg >= offset_m && seg > 0) {
+            double t = (offset_m - walked) / seg;
+            if (t < 0)
+                t = 0;
+            *x = p[2 * c] + t * (p[2 * c + 2] - p[2 * c]);
+            *y = p[2 * c + 1] + t * (p[2 * c + 3] - p[2 * c + 1]);
+            return;
+        }
+        walked += seg;
+    }
+    *x = p[2 * (c1 - 1)];
+    *y = p[2 * (c1 - 1) + 1];
+}
+
+uint32_t pc_graph_attachment_component(const pc_graph *g, const pc_attachment *at)
+{
+    if (at->edge == NONE || at->edge >= g->n_edges)
+        return NONE;
+    return g->node_component[g->edge_u[at->edge]];
+}
+
+/* ---------------------------------------------------------------- bounded multi-source Dijkstra */
+
+typedef struct heap_item {
+    double d;
+    uint32_t node;
+} heap_item;
+
+struct pc_graph_search {
+    const pc_graph *g;
+    double cutoff_m;
+    double *dist;        /* n_nodes; INFINITY when not reached */
+    uint32_t *touched;   /* nodes given a distance in this run, to reset the next run cheaply */
+    size_t n_touched;
+    heap_item *heap;
+    size_t n_heap, cap_heap;
+    pc_attachment *src; /* this run's sources, sorted by edge */
+    size_t n_src, cap_src;
+};
+
+pc_status pc_graph_search_create(pc_ctx *ctx, pc_graph_search **out, const pc_graph *g)
+{
+    *out = NULL;
+    pc_graph_search *s = calloc(1, sizeof *s);
+    if (!s)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    s->g = g;
+    s->dist = malloc(((size_t)g->n_nodes + 1) * sizeof *s->dist);
+    s->touched = malloc(((size_t)g->n_nodes + 1) * sizeof *s->touched);
+    if (!s->dist || !s->touched) {
+        pc_graph_search_destroy(s);
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search (%u nodes)", g->n_nodes);
+    }
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        s->dist[n] = INFINITY;
+    *out = s;
+    return PC_OK;
+}
+
+void pc_graph_search_destroy(pc_graph_search *s)
+{
+    if (!s)
+        return;
+    free(s->dist);
+    free(s->touched);
+    free(s->heap);
+    free(s->src);
+    free(s);
+}
+
+static int heap_push(pc_graph_search *s, double d, uint32_t node)
+{
+    if (s->n_heap == s->cap_heap) {
+        size_t cap = s->cap_heap ? s->cap_heap * 2 : 1024;
+        heap_item *h = realloc(s->heap, cap * sizeof *h);
+        if (!h)
+            return 0;
+        s->heap = h;
+        s->cap_heap = cap;
+    }
+    size_t i = s->n_heap++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (s->heap[up].d <= d)
+            break;
+        s->heap[i] = s->heap[up];
+        i = up;
+    }
+    s->heap[i] = (heap_item){d, node};
+    return 1;
+}
+
+static heap_item heap_pop(pc_graph_search *s)
+{
+    heap_item top = s->heap[0];
+    heap_item last = s->heap[--s->n_heap];
+    size_t i = 0, n = s->n_heap;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && s->heap[c + 1].d < s->heap[c].d)
+            c++;
+        if (last.d <= s->heap[c].d)
+            break;
+        s->heap[i] = s->heap[c];
+        i = c;
+    }
+    if (n > 0)
+        s->heap[i] = last;
+    return top;
+}
+
+/* Lower a node's distance (when within the cutoff) and queue it. Returns 0 when out of memory. */
+static inline int relax(pc_graph_search *s, uint32_t node, double d)
+{
+    if (!(d <= s->cutoff_m) || d >= s->dist[node])
+        return 1;
+    if (s->dist[node] == INFINITY)
+        s->touched[s->n_touched++] = node;
+    s->dist[node] = d;
+    return heap_push(s, d, node);
+}
+
+static int attachment_edge_cmp(const void *a, const void *b)
+{
+    const pc_attachment *x = a, *y = b;
+    if (x->edge != y->edge)
+        return x->edge < y->edge ? -1 : 1;
+    return x->offset_m < y->offset_m ? -1 : x->offset_m > y->offset_m;
+}
+
+pc_status pc_graph_search_run(pc_ctx *ctx, pc_graph_search *s, const pc_attachment *sources, size_t n_sources,
+                              double cutoff_m)
+{
+    const pc_graph *g = s->g;
+    for (size_t k = 0; k < s->n_touched; k++)
+        s->dist[s->touched[k]] = INFINITY;
+    s->n_touched = 0;
+    s->n_heap = 0;
+    s->n_src = 0;
+    s->cutoff_m = cutoff_m;
+    if (n_sources > s->cap_src) {
+        pc_attachment *grown = realloc(s->src, n_sources * sizeof *grown);
+        if (!grown)
+            return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search");
+        s->src = grown;
+        s->cap_src = n_sources;
+    }
+    for (size_t k = 0; k < n_sources; k++)
+        if (sources[k].edge != NONE && sources[k].edge < g->n_edges && sources[k].access_m <= cutoff_m)
+            s->src[s->n_src++] = sources[k];
+    qsort(s->src, s->n_src, sizeof *s->src, attachment_edge_cmp);
+    for (size_t k = 0; k < s->n_src; k++) {
+        const pc_attachment *a = &s->src[k];
+        uint32_t e = a->edge;
+        if (!relax(s, g->edge_u[e], a->access_m + a->offset_m) ||
+            !relax(s, g->edge_v[e], a->access_m + (g->edge_len_m[e] - a->offset_m)))
+            return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search");
+    }
+    size_t steps = 0;
+    while (s->n_heap > 0) {
+        heap_item it = heap_pop(s);
+        if (it.d > s->dist[it.node])
+            continue; /* a stale entry: the node was reached by a shorter way since */
+        uint32_t n = it.node;
+        for (uint32_t k = g->adj_start[n]; k < g->adj_start[n + 1]; k++) {
+            uint32_t e = g->adj_edge[k];
+            uint32_t m = g->edge_u[e] == n ? g->edge_v[e] : g->edge_u[e];
+            if (!relax(s, m, it.d + g->edge_len_m[e]))
+                return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search");
+        }
+        if ((++steps & 262143) == 0) {
+            pc_status st = pc_ctx_check_cancel(ctx);
+            if (st)
+                return st;
+        }
+    }
+    return PC_OK;
+}
+
+double pc_graph_search_node_m(const pc_graph_search *s, uint32_t node)
+{
+    return node < s->g->n_nodes ? s->dist[node] : INFINITY;
+}
+
+/* The sources on edge e: [*first, *last) of s->src. */
+static void sources_on_edge(const pc_graph_search *s, uint32_t e, size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = s->n_src;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->src[mid].edge < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    while (lo < s->n_src && s->src[lo].edge == e)
+        lo++;
+    *last = lo;
+}
+
+double pc_graph_search_distance_m(const pc_graph_search *s, const pc_attachment *at)
+{
+    const pc_graph *g = s->g;
+    if (at->edge == NONE || at->edge >= g->n_edges)
+        return INFINITY;
+    uint32_t e = at->edge;
+    double via_u = at->offset_m + s->dist[g->edge_u[e]];
+    double via_v = (g->edge_len_m[e] - at->offset_m) + s->dist[g->edge_v[e]];
+    double d = at->access_m + fmin(via_u, via_v);
+    size_t first, last;
+    sources_on_edge(s, e, &first, &last);
+    for (size_t k = first; k < last; k++) {
+        double direct = at->access_m + fabs(at->offset_m - s->src[k].offset_m) + s->src[k].access_m;
+        if (direct < d)
+            d = direct;
+    }
+    return d <= s->cutoff_m ? d : INFINITY;
+}
+
+typedef struct interval {
+    double a, b;
+} interval;
+
+static int interval_cmp(const void *x, const void *y)
+{
+    const interval *p = x, *q = y;
+    return p->a < q->a ? -1 : p->a > q->a;
+}
+
+int pc_graph_search_edge_reach(const pc_graph_search *s, uint32_t e, double *from_m, double *to_m, int max_intervals)
+{
+    const pc_graph *g = s->g;
+    if (e >= g->n_edges || max_intervals <= 0)
+        return 0;
+    double len = g->edge_len_m[e], cut = s->cutoff_m;
+    size_t first, last;
+    sources_on_edge(s, e, &first, &last);
+    interval local[16];
+    size_t n_max = 2 + (last - first);
+    interval *iv = n_max <= 16 ? local : malloc(n_max * sizeof *iv);
+    if (!iv)
+        return 0;
+    size_t n = 0;
+    double du = s->dist[g->edge_u[e]], dv = s->dist[g->edge_v[e]];
+    if (du <= cut)
+        iv[n++] = (interval){0, fmin(len, cut - du)};
+    if (dv <= cut)
+        iv[n++] = (interval){fmax(0, len - (cut - dv)), len};
+    for (size_t k = first; k < last; k++) {
+        double rem = cut - s->src[k].access_m;
+        if (rem >= 0)
+            iv[n++] = (interval){fmax(0, s->src[k].offset_m - rem), fmin(len, s->src[k].offset_m + rem)};
+    }
+    qsort(iv, n, sizeof *iv, interval_cmp);
+    int out = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (out > 0 && iv[k].a <= to_m[out - 1]) {
+            if (iv[k].b > to_m[out - 1])
+                to_m[out - 1] = iv[k].b;
+            continue;
+        }
+        if (out == max_intervals) {
+            /* No room: widen the last interval (callers pass enough room in practice). */
+            to_m[out - 1] = fmax(to_m[out - 1], iv[k].b);
+            continue;
+        }
+        from_m[out] = iv[k].a;
+        to_m[out] = iv[k].b;
+        out++;
+    }
+    if (iv != local)
+        free(iv);
+    return out;
+}
+
+/* Append the piece [a, b] of edge e to coords (interleaved), returning the number of points. */
+static size_t edge_piece(const pc_graph *g, uint32_t e, double a, double b, double *out)
+{
+    uint32_t c0 = g->edge_coord[e], c1 = g->edge_coord[e + 1];
+    const double *p = g->coord_xy;
+    size_t n = 0;
+    double walked = 0;
+    double x, y;
+    pc_graph_edge_point(g, e, a, &x, &y);
+    out[2 * n] = x, out[2 * n + 1] = y, n++;
+    for (uint32_t c = c0; c + 1 < c1; c++) {
+        walked += hypot(p[2 * c + 2] - p[2 * c], p[2 * c + 3] - p[2 * c + 1]);
+        if (walked > a && walked < b && c + 2 < c1) {
+            out[2 * n] = p[2 * c + 2], out[2 * n + 1] = p[2 * c + 3], n++;
+        }
+    }
+    pc_graph_edge_point(g, e, b, &x, &y);
+    out[2 * n] = x, out[2 * n + 1] = y, n++;
+    return n;
+}
+
+/* Accumulates reachable pieces as GEOS lines. */
+typedef struct reach_acc {
+    GEOSContextHandle_t geos;
+    const pc_graph_search *s;
+    unsigned char *seen; /* per edge */
+    GEOSGeometry **parts;
+    size_t n_parts, cap_parts;
+    double *buf;
+    size_t cap_buf;
+    double total_m;
+    pc_status status;
+} reach_acc;
+
+static void reach_edge(pc_ctx *ctx, reach_acc *acc, uint32_t e)
+{
+    const pc_graph *g = acc->s->g;
+    if (acc->status || acc->seen[e])
+        return;
+    acc->seen[e] = 1;
+    double from[8], to[8];
+    int n_iv = pc_graph_search_edge_reach(acc->s, e, from, to, 8);
+    for (int i = 0; i < n_iv; i++) {
+        if (!(to[i] > from[i]))
+            continue;
+        size_t need = (size_t)(g->edge_coord[e + 1] - g->edge_coord[e]) + 2;
+        if (need > acc->cap_buf) {
+            double *grown = realloc(acc->buf, need * 2 * sizeof *grown);
+            if (!grown) {
+                acc->status = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
+                return;
+            }
+            acc->buf = grown;
+            acc->cap_buf = need;
+        }
+        if (acc->n_parts == acc->cap_parts) {
+            size_t cap = acc->cap_parts ? acc->cap_parts * 2 : 256;
+            GEOSGeometry **grown = realloc(acc->parts, cap * sizeof *grown);
+            if (!grown) {
+                acc->status = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
+                return;
+            }
+            acc->parts = grown;
+            acc->cap_parts = cap;
+        }
+        size_t np = edge_piece(g, e, from[i], to[i], acc->buf);
+        GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(acc->geos, acc->buf, (unsigned)np, 0, 0);
+        GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(acc->geos, seq) : NULL;
+        if (!line) {
+            acc->status = pc_error_plain(ctx, PC_ERR_GEOM, "cannot build service area lines (%s)",
+                                         pc_ctx_geos_message(ctx));
+            return;
+        }
+        acc->parts[acc->n_parts++] = line;
+        acc->total_m += to[i] - from[i];
+    }
+}
+
+GEOSGeometry *pc_graph_search_reach_lines(pc_ctx *ctx, const pc_graph_search *s, double *length_m)
+{
+    const pc_graph *g = s->g;
+    reach_acc acc = {pc_ctx_geos(ctx), s, NULL, NULL, 0, 0, NULL, 0, 0, PC_OK};
+    GEOSGeometry *out = NULL;
+    acc.seen = calloc((size_t)g->n_edges + 1, 1);
+    if (!acc.seen) {
+        pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
+        return NULL;
+    }
+    /* Reachable edges touch a reached node or carry a source. */
+    for (size_t k = 0; k < s->n_touched; k++) {
+        uint32_t node = s->touched[k];
+        for (uint32_t j = g->adj_start[node]; j < g->adj_start[node + 1]; j++)
+            reach_edge(ctx, &acc, g->adj_edge[j]);
+    }
+    for (size_t k = 0; k < s->n_src; k++)
+        reach_edge(ctx, &acc, s->src[k].edge);
+    if (!acc.status) {
+        out = GEOSGeom_createCollection_r(acc.geos, GEOS_MULTILINESTRING, acc.parts, (unsigned)acc.n_parts);
+        if (out)
+            acc.n_parts = 0; /* the collection owns them */
+        else
+            pc_error_plain(ctx, PC_ERR_GEOM, "cannot build service area lines (%s)", pc_ctx_geos_message(ctx));
+    }
+    if (out && length_m)
+        *length_m = acc.total_m;
+    for (size_t k = 0; k < acc.n_parts; k++)
+        GEOSGeom_destroy_r(acc.geos, acc.parts[k]);
+    free(acc.parts);
+    free(acc.buf);
+    free(acc.seen);
+    return out;
+}
