@@ -203,17 +203,39 @@ static void test_bounded_multi_source_search(void)
     TU_ASSERT_NEAR(from[0], 0, 1e-9); /* 30 - 56 clipped */
     TU_ASSERT_NEAR(to[0], 86, 1e-9);  /* 30 + 56 */
 
-    /* Reach lines: from the corner with 150 m, two full edges (200 m) and four 50 m pieces. */
+    /* Reachable pieces: from the corner with 150 m, two full edges (200 m) and four 50 m pieces. */
     TU_ASSERT_INT(pc_graph_search_run(ctx, s, src, 1, 150), PC_OK);
-    double len = 0;
-    GEOSGeometry *lines = pc_graph_search_reach_lines(ctx, s, &len);
+    pc_graph_pieces pieces = PC_GRAPH_PIECES_INIT;
+    TU_ASSERT_INT(pc_graph_search_pieces(ctx, s, &pieces), PC_OK);
+    TU_ASSERT_INT(pieces.n, 6);
+    TU_ASSERT_NEAR(pc_graph_pieces_length_m(&pieces), 400, 1e-9);
+    for (size_t k = 1; k < pieces.n; k++)
+        CU_ASSERT(pieces.edge[k - 1] < pieces.edge[k]);
+    GEOSGeometry *lines = pc_graph_pieces_lines(ctx, g, &pieces);
     CU_ASSERT_PTR_NOT_NULL_FATAL(lines);
-    TU_ASSERT_NEAR(len, 400, 1e-9);
     double geos_len = 0;
     GEOSLength_r(pc_ctx_geos(ctx), lines, &geos_len);
     TU_ASSERT_NEAR(geos_len, 400, 1e-9);
-    TU_ASSERT_INT(GEOSGetNumGeometries_r(pc_ctx_geos(ctx), lines), 6);
+    /* Chained into strokes: the two full edges meet alone at (0,0) and are one line (the L); at (100,0)
+     * the bottom edges continue straight on, and at (0,100) the left ones do, so the strokes are
+     * (150,0)-(0,0)-(0,150), (100,0)-(100,50) and (0,100)-(50,100). */
+    TU_ASSERT_INT(GEOSGetNumGeometries_r(pc_ctx_geos(ctx), lines), 3);
     GEOSGeom_destroy_r(pc_ctx_geos(ctx), lines);
+
+    /* Intersection of the reach of two sources: corner (0,0) with 150 m and corner (200,0) with 150 m
+     * share only the bottom middle edge between x=50 and x=150. */
+    pc_graph_pieces other = PC_GRAPH_PIECES_INIT;
+    pc_attachment right;
+    pc_graph_attach(g, 200, 0, 300, &right);
+    TU_ASSERT_INT(pc_graph_search_run(ctx, s, &right, 1, 150), PC_OK);
+    TU_ASSERT_INT(pc_graph_search_pieces(ctx, s, &other), PC_OK);
+    TU_ASSERT_INT(pc_graph_pieces_intersect(ctx, &pieces, &other), PC_OK);
+    /* Bottom edges: left [0,100] and [50,100] -> [50,100]; right [0,50] and [0,100] -> [0,50]. Middle
+     * vertical x=100: [0,50] from both. Total 50 + 50 + 50. */
+    TU_ASSERT_NEAR(pc_graph_pieces_length_m(&pieces), 150, 1e-9);
+    TU_ASSERT_INT(pieces.n, 3);
+    pc_graph_pieces_free(&other);
+    pc_graph_pieces_free(&pieces);
     pc_graph_search_destroy(s);
     pc_graph_destroy(g);
     pc_ctx_destroy(ctx);

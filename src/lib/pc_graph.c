@@ -912,6 +912,7 @@ typedef struct heap_item {
 
 struct pc_graph_search {
     const pc_graph *g;
+    unsigned char *edge_seen; /* n_edges, all 0 between calls of pc_graph_search_pieces */
     double cutoff_m;
     double *dist;        /* n_nodes; INFINITY when not reached */
     uint32_t *touched;   /* nodes given a distance in this run, to reset the next run cheaply */
@@ -931,7 +932,8 @@ pc_status pc_graph_search_create(pc_ctx *ctx, pc_graph_search **out, const pc_gr
     s->g = g;
     s->dist = malloc(((size_t)g->n_nodes + 1) * sizeof *s->dist);
     s->touched = malloc(((size_t)g->n_nodes + 1) * sizeof *s->touched);
-    if (!s->dist || !s->touched) {
+    s->edge_seen = calloc((size_t)g->n_edges + 1, 1);
+    if (!s->dist || !s->touched || !s->edge_seen) {
         pc_graph_search_destroy(s);
         return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search (%u nodes)", g->n_nodes);
     }
@@ -945,6 +947,7 @@ void pc_graph_search_destroy(pc_graph_search *s)
 {
     if (!s)
         return;
+    free(s->edge_seen);
     free(s->dist);
     free(s->touched);
     free(s->heap);
@@ -1160,7 +1163,138 @@ int pc_graph_search_edge_reach(const pc_graph_search *s, uint32_t e, double *fro
     return out;
 }
 
-/* Append the piece [a, b] of edge e to coords (interleaved), returning the number of points. */
+/* ---------------------------------------------------------------- pieces */
+
+void pc_graph_pieces_free(pc_graph_pieces *p)
+{
+    free(p->edge);
+    free(p->from_m);
+    free(p->to_m);
+    memset(p, 0, sizeof *p);
+}
+
+double pc_graph_pieces_length_m(const pc_graph_pieces *p)
+{
+    double total = 0;
+    for (size_t k = 0; k < p->n; k++)
+        total += p->to_m[k] - p->from_m[k];
+    return total;
+}
+
+static int pieces_reserve(pc_graph_pieces *p, size_t need)
+{
+    if (need <= p->cap)
+        return 1;
+    size_t cap = p->cap ? p->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *e = realloc(p->edge, cap * sizeof *e);
+    if (e)
+        p->edge = e;
+    double *f = realloc(p->from_m, cap * sizeof *f);
+    if (f)
+        p->from_m = f;
+    double *t = realloc(p->to_m, cap * sizeof *t);
+    if (t)
+        p->to_m = t;
+    if (!e || !f || !t)
+        return 0;
+    p->cap = cap;
+    return 1;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+pc_status pc_graph_search_pieces(pc_ctx *ctx, const pc_graph_search *s, pc_graph_pieces *out)
+{
+    const pc_graph *g = s->g;
+    out->n = 0;
+    /* Reachable edges touch a reached node or carry a source. */
+    size_t n_cand = s->n_src;
+    for (size_t k = 0; k < s->n_touched; k++)
+        n_cand += g->adj_start[s->touched[k] + 1] - g->adj_start[s->touched[k]];
+    uint32_t *edges = malloc((n_cand ? n_cand : 1) * sizeof *edges);
+    if (!edges)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory collecting reachable streets");
+    size_t n_edges = 0;
+    for (size_t k = 0; k < s->n_touched; k++) {
+        uint32_t node = s->touched[k];
+        for (uint32_t j = g->adj_start[node]; j < g->adj_start[node + 1]; j++) {
+            uint32_t e = g->adj_edge[j];
+            if (!s->edge_seen[e]) {
+                s->edge_seen[e] = 1;
+                edges[n_edges++] = e;
+            }
+        }
+    }
+    for (size_t k = 0; k < s->n_src; k++)
+        if (!s->edge_seen[s->src[k].edge]) {
+            s->edge_seen[s->src[k].edge] = 1;
+            edges[n_edges++] = s->src[k].edge;
+        }
+    for (size_t k = 0; k < n_edges; k++)
+        s->edge_seen[edges[k]] = 0;
+    qsort(edges, n_edges, sizeof *edges, u32_cmp);
+    pc_status st = PC_OK;
+    for (size_t k = 0; k < n_edges; k++) {
+        double from[8], to[8];
+        int n_iv = pc_graph_search_edge_reach(s, edges[k], from, to, 8);
+        if (!pieces_reserve(out, out->n + (size_t)n_iv)) {
+            st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory collecting reachable streets");
+            break;
+        }
+        for (int i = 0; i < n_iv; i++) {
+            if (!(to[i] > from[i]))
+                continue;
+            out->edge[out->n] = edges[k];
+            out->from_m[out->n] = from[i];
+            out->to_m[out->n] = to[i];
+            out->n++;
+        }
+    }
+    free(edges);
+    return st;
+}
+
+pc_status pc_graph_pieces_intersect(pc_ctx *ctx, pc_graph_pieces *acc, const pc_graph_pieces *other)
+{
+    pc_graph_pieces out = PC_GRAPH_PIECES_INIT;
+    size_t i = 0, j = 0;
+    while (i < acc->n && j < other->n) {
+        if (acc->edge[i] != other->edge[j]) {
+            if (acc->edge[i] < other->edge[j])
+                i++;
+            else
+                j++;
+            continue;
+        }
+        double a = fmax(acc->from_m[i], other->from_m[j]), b = fmin(acc->to_m[i], other->to_m[j]);
+        if (b > a) {
+            if (!pieces_reserve(&out, out.n + 1)) {
+                pc_graph_pieces_free(&out);
+                return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory intersecting reachable streets");
+            }
+            out.edge[out.n] = acc->edge[i];
+            out.from_m[out.n] = a;
+            out.to_m[out.n] = b;
+            out.n++;
+        }
+        /* Advance whichever interval ends first (same edge). */
+        if (acc->to_m[i] < other->to_m[j])
+            i++;
+        else
+            j++;
+    }
+    pc_graph_pieces_free(acc);
+    *acc = out;
+    return PC_OK;
+}
+
+/* Append the piece [a, b] of edge e to out (interleaved x, y), returning the number of points. */
 static size_t edge_piece(const pc_graph *g, uint32_t e, double a, double b, double *out)
 {
     uint32_t c0 = g->edge_coord[e], c1 = g->edge_coord[e + 1];
@@ -1181,94 +1315,192 @@ static size_t edge_piece(const pc_graph *g, uint32_t e, double a, double b, doub
     return n;
 }
 
-/* Accumulates reachable pieces as GEOS lines. */
-typedef struct reach_acc {
-    GEOSContextHandle_t geos;
-    const pc_graph_search *s;
-    unsigned char *seen; /* per edge */
-    GEOSGeometry **parts;
-    size_t n_parts, cap_parts;
-    double *buf;
-    size_t cap_buf;
-    double total_m;
-    pc_status status;
-} reach_acc;
+/* A piece end meeting a node: piece index * 2 + (0: the from end, 1: the to end). */
+typedef struct end_at_node {
+    uint32_t node;
+    uint32_t end;
+    double dx, dy; /* unit direction leaving the node along the piece */
+} end_at_node;
 
-static void reach_edge(pc_ctx *ctx, reach_acc *acc, uint32_t e)
+static int end_cmp(const void *a, const void *b)
 {
-    const pc_graph *g = acc->s->g;
-    if (acc->status || acc->seen[e])
-        return;
-    acc->seen[e] = 1;
-    double from[8], to[8];
-    int n_iv = pc_graph_search_edge_reach(acc->s, e, from, to, 8);
-    for (int i = 0; i < n_iv; i++) {
-        if (!(to[i] > from[i]))
-            continue;
-        size_t need = (size_t)(g->edge_coord[e + 1] - g->edge_coord[e]) + 2;
-        if (need > acc->cap_buf) {
-            double *grown = realloc(acc->buf, need * 2 * sizeof *grown);
-            if (!grown) {
-                acc->status = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
-                return;
-            }
-            acc->buf = grown;
-            acc->cap_buf = need;
-        }
-        if (acc->n_parts == acc->cap_parts) {
-            size_t cap = acc->cap_parts ? acc->cap_parts * 2 : 256;
-            GEOSGeometry **grown = realloc(acc->parts, cap * sizeof *grown);
-            if (!grown) {
-                acc->status = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
-                return;
-            }
-            acc->parts = grown;
-            acc->cap_parts = cap;
-        }
-        size_t np = edge_piece(g, e, from[i], to[i], acc->buf);
-        GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(acc->geos, acc->buf, (unsigned)np, 0, 0);
-        GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(acc->geos, seq) : NULL;
-        if (!line) {
-            acc->status = pc_error_plain(ctx, PC_ERR_GEOM, "cannot build service area lines (%s)",
-                                         pc_ctx_geos_message(ctx));
-            return;
-        }
-        acc->parts[acc->n_parts++] = line;
-        acc->total_m += to[i] - from[i];
-    }
+    const end_at_node *x = a, *y = b;
+    if (x->node != y->node)
+        return x->node < y->node ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
 }
 
-GEOSGeometry *pc_graph_search_reach_lines(pc_ctx *ctx, const pc_graph_search *s, double *length_m)
+typedef struct end_pair {
+    double dot;
+    uint32_t a, b; /* indices into the node's run of ends */
+} end_pair;
+
+static int pair_cmp(const void *x, const void *y)
 {
-    const pc_graph *g = s->g;
-    reach_acc acc = {pc_ctx_geos(ctx), s, NULL, NULL, 0, 0, NULL, 0, 0, PC_OK};
+    const end_pair *p = x, *q = y;
+    if (p->dot != q->dot)
+        return p->dot < q->dot ? -1 : 1;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* Pair the piece ends meeting at each node into straight continuations; partner[end] = other end or NONE. */
+static int pair_ends(const pc_graph *g, const pc_graph_pieces *p, uint32_t *partner)
+{
+    size_t n_ends = 0;
+    end_at_node *ends = malloc((2 * p->n + 1) * sizeof *ends);
+    end_pair *pairs = NULL;
+    size_t cap_pairs = 0;
+    if (!ends)
+        return 0;
+    for (size_t k = 0; k < 2 * p->n; k++)
+        partner[k] = NONE;
+    for (size_t k = 0; k < p->n; k++) {
+        uint32_t e = p->edge[k];
+        uint32_t c0 = g->edge_coord[e], c1 = g->edge_coord[e + 1];
+        const double *xy = g->coord_xy;
+        if (p->from_m[k] <= 0) {
+            double dx = xy[2 * c0 + 2] - xy[2 * c0], dy = xy[2 * c0 + 3] - xy[2 * c0 + 1], l = hypot(dx, dy);
+            ends[n_ends++] = (end_at_node){g->edge_u[e], (uint32_t)(2 * k), l > 0 ? dx / l : 0, l > 0 ? dy / l : 0};
+        }
+        if (p->to_m[k] >= g->edge_len_m[e]) {
+            double dx = xy[2 * c1 - 4] - xy[2 * c1 - 2], dy = xy[2 * c1 - 3] - xy[2 * c1 - 1], l = hypot(dx, dy);
+            ends[n_ends++] = (end_at_node){g->edge_v[e], (uint32_t)(2 * k + 1), l > 0 ? dx / l : 0, l > 0 ? dy / l : 0};
+        }
+    }
+    qsort(ends, n_ends, sizeof *ends, end_cmp);
+    for (size_t first = 0; first < n_ends;) {
+        size_t last = first;
+        while (last < n_ends && ends[last].node == ends[first].node)
+            last++;
+        size_t k = last - first;
+        if (k == 2) {
+            /* A plain continuation: always one line, whatever the angle. */
+            partner[ends[first].end] = ends[first + 1].end;
+            partner[ends[first + 1].end] = ends[first].end;
+        } else if (k > 2) {
+            size_t n_pairs = 0, need = k * (k - 1) / 2;
+            if (need > cap_pairs) {
+                end_pair *grown = realloc(pairs, need * sizeof *grown);
+                if (!grown) {
+                    free(pairs);
+                    free(ends);
+                    return 0;
+                }
+                pairs = grown;
+                cap_pairs = need;
+            }
+            for (size_t a = 0; a < k; a++)
+                for (size_t b = a + 1; b < k; b++) {
+                    double dot = ends[first + a].dx * ends[first + b].dx + ends[first + a].dy * ends[first + b].dy;
+                    if (dot <= -0.8660254037844386) /* within 30 degrees of straight on */
+                        pairs[n_pairs++] = (end_pair){dot, (uint32_t)a, (uint32_t)b};
+                }
+            qsort(pairs, n_pairs, sizeof *pairs, pair_cmp);
+            for (size_t q = 0; q < n_pairs; q++) {
+                uint32_t ea = ends[first + pairs[q].a].end, eb = ends[first + pairs[q].b].end;
+                if (partner[ea] == NONE && partner[eb] == NONE) {
+                    partner[ea] = eb;
+                    partner[eb] = ea;
+                }
+            }
+        }
+        first = last;
+    }
+    free(pairs);
+    free(ends);
+    return 1;
+}
+
+GEOSGeometry *pc_graph_pieces_lines(pc_ctx *ctx, const pc_graph *g, const pc_graph_pieces *p)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
     GEOSGeometry *out = NULL;
-    acc.seen = calloc((size_t)g->n_edges + 1, 1);
-    if (!acc.seen) {
-        pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building service area lines");
-        return NULL;
+    GEOSGeometry **lines = NULL;
+    size_t n_lines = 0;
+    uint32_t *partner = malloc((2 * p->n + 1) * sizeof *partner);
+    unsigned char *used = calloc(p->n + 1, 1);
+    double *piece = NULL, *chain = NULL;
+    size_t cap_piece = 0, cap_chain = 0, max_coords = 2;
+    for (uint32_t e = 0; e < g->n_edges; e++)
+        if (g->edge_coord[e + 1] - g->edge_coord[e] + (size_t)2 > max_coords)
+            max_coords = g->edge_coord[e + 1] - g->edge_coord[e] + (size_t)2;
+    cap_piece = max_coords;
+    piece = malloc(cap_piece * 2 * sizeof *piece);
+    lines = malloc((p->n + 1) * sizeof *lines);
+    if (!partner || !used || !piece || !lines || !pair_ends(g, p, partner))
+        goto nomem;
+    for (size_t k = 0; k < p->n; k++) {
+        if (used[k])
+            continue;
+        /* Walk back to the start of k's chain (or around its cycle back to k). */
+        uint32_t cur = (uint32_t)k, entry = 0;
+        for (size_t steps = 0; steps < p->n; steps++) {
+            uint32_t q = partner[2 * cur + entry];
+            if (q == NONE || used[q / 2])
+                break;
+            uint32_t prev = q / 2, prev_entry = 1 - (q & 1);
+            if (prev == k) {
+                cur = (uint32_t)k;
+                entry = 0;
+                break;
+            }
+            cur = prev;
+            entry = prev_entry;
+        }
+        /* Walk forward, appending each piece in the direction of travel. */
+        size_t n_chain = 0;
+        for (;;) {
+            used[cur] = 1;
+            size_t np = edge_piece(g, p->edge[cur], p->from_m[cur], p->to_m[cur], piece);
+            if (n_chain + np > cap_chain) {
+                size_t cap = cap_chain ? cap_chain : 64;
+                while (cap < n_chain + np)
+                    cap *= 2;
+                double *grown = realloc(chain, cap * 2 * sizeof *grown);
+                if (!grown)
+                    goto nomem;
+                chain = grown;
+                cap_chain = cap;
+            }
+            for (size_t j = 0; j < np; j++) {
+                size_t src = entry == 0 ? j : np - 1 - j;
+                if (n_chain > 0 && j == 0)
+                    continue; /* the joint is the previous piece's last point */
+                chain[2 * n_chain] = piece[2 * src];
+                chain[2 * n_chain + 1] = piece[2 * src + 1];
+                n_chain++;
+            }
+            uint32_t q = partner[2 * cur + (1 - entry)];
+            if (q == NONE || used[q / 2])
+                break;
+            cur = q / 2;
+            entry = q & 1;
+        }
+        GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(geos, chain, (unsigned)n_chain, 0, 0);
+        GEOSGeometry *line = seq ? GEOSGeom_createLineString_r(geos, seq) : NULL;
+        if (!line) {
+            pc_error_plain(ctx, PC_ERR_GEOM, "cannot build reachable street lines (%s)", pc_ctx_geos_message(ctx));
+            goto done;
+        }
+        lines[n_lines++] = line;
     }
-    /* Reachable edges touch a reached node or carry a source. */
-    for (size_t k = 0; k < s->n_touched; k++) {
-        uint32_t node = s->touched[k];
-        for (uint32_t j = g->adj_start[node]; j < g->adj_start[node + 1]; j++)
-            reach_edge(ctx, &acc, g->adj_edge[j]);
-    }
-    for (size_t k = 0; k < s->n_src; k++)
-        reach_edge(ctx, &acc, s->src[k].edge);
-    if (!acc.status) {
-        out = GEOSGeom_createCollection_r(acc.geos, GEOS_MULTILINESTRING, acc.parts, (unsigned)acc.n_parts);
-        if (out)
-            acc.n_parts = 0; /* the collection owns them */
-        else
-            pc_error_plain(ctx, PC_ERR_GEOM, "cannot build service area lines (%s)", pc_ctx_geos_message(ctx));
-    }
-    if (out && length_m)
-        *length_m = acc.total_m;
-    for (size_t k = 0; k < acc.n_parts; k++)
-        GEOSGeom_destroy_r(acc.geos, acc.parts[k]);
-    free(acc.parts);
-    free(acc.buf);
-    free(acc.seen);
+    out = GEOSGeom_createCollection_r(geos, GEOS_MULTILINESTRING, lines, (unsigned)n_lines);
+    if (out)
+        n_lines = 0; /* the collection owns them */
+    else
+        pc_error_plain(ctx, PC_ERR_GEOM, "cannot build reachable street lines (%s)", pc_ctx_geos_message(ctx));
+    goto done;
+nomem:
+    pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building reachable street lines");
+done:
+    for (size_t k = 0; k < n_lines; k++)
+        GEOSGeom_destroy_r(geos, lines[k]);
+    free(lines);
+    free(chain);
+    free(piece);
+    free(used);
+    free(partner);
     return out;
 }

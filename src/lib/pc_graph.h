@@ -130,11 +130,33 @@ double pc_graph_search_distance_m(const pc_graph_search *search, const pc_attach
 int pc_graph_search_edge_reach(const pc_graph_search *search, uint32_t edge, double *from_m, double *to_m,
                                int max_intervals);
 
+/** Pieces of edges: intervals [from_m, to_m] of distance along edge, sorted by edge then from_m, not overlapping. */
+typedef struct pc_graph_pieces {
+    size_t n, cap;
+    uint32_t *edge;
+    double *from_m, *to_m;
+} pc_graph_pieces;
+#define PC_GRAPH_PIECES_INIT {0, 0, NULL, NULL, NULL}
+
+/** Free the arrays of a piece set (the struct itself is the caller's) and empty it. */
+void pc_graph_pieces_free(pc_graph_pieces *pieces);
+/** Total length of the pieces in metres. */
+double pc_graph_pieces_length_m(const pc_graph_pieces *pieces);
+
 /**
- * All reachable street pieces, each edge cut at the exact remaining distance, as one
- * MultiLineString (caller owns; GEOSGeom_destroy_r). *length_m receives their total length.
- * NULL on error (ctx set).
+ * Replace *out with every street piece within the last run's cutoff: each edge cut at the exact
+ * remaining distance. out must be initialised (PC_GRAPH_PIECES_INIT) and is reused.
  */
-GEOSGeometry *pc_graph_search_reach_lines(pc_ctx *ctx, const pc_graph_search *search, double *length_m);
+pc_status pc_graph_search_pieces(pc_ctx *ctx, const pc_graph_search *search, pc_graph_pieces *out);
+
+/** Keep in *acc only what also lies in *other (both sorted as above): where both are reachable. */
+pc_status pc_graph_pieces_intersect(pc_ctx *ctx, pc_graph_pieces *acc, const pc_graph_pieces *other);
+
+/**
+ * The pieces as a MultiLineString (caller owns; GEOSGeom_destroy_r). Pieces that meet at a node and
+ * continue almost straight (within 30 degrees) are chained into one line ("strokes"), so a street
+ * crossing many junctions is one line. NULL on error (ctx set).
+ */
+GEOSGeometry *pc_graph_pieces_lines(pc_ctx *ctx, const pc_graph *graph, const pc_graph_pieces *pieces);
 
 #endif
