@@ -732,7 +732,8 @@ static pc_status find_gaps(pc_ctx *ctx, pc_coverage_result *r, const int *level_
         if (s)
             goto done;
     }
-    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, gap_cmp);
+    if (r->n_gaps > 1)
+        qsort(r->gaps, r->n_gaps, sizeof *r->gaps, gap_cmp);
 done:
     free(pts);
     free(grid.items);

@@ -1037,7 +1037,8 @@ pc_status pc_graph_search_run(pc_ctx *ctx, pc_graph_search *s, const pc_attachme
     for (size_t k = 0; k < n_sources; k++)
         if (sources[k].edge != NONE && sources[k].edge < g->n_edges && sources[k].access_m <= cutoff_m)
             s->src[s->n_src++] = sources[k];
-    qsort(s->src, s->n_src, sizeof *s->src, attachment_edge_cmp);
+    if (s->n_src > 1)
+        qsort(s->src, s->n_src, sizeof *s->src, attachment_edge_cmp);
     for (size_t k = 0; k < s->n_src; k++) {
         const pc_attachment *a = &s->src[k];
         uint32_t e = a->edge;
