@@ -121,8 +121,8 @@ static int run_coverage(cli_run *run)
     if (mode && !pc_coverage_mode_parse(mode, &opts.mode))
         return cli_usage_error(run, "--mode must be network or radius, not '%s'", mode);
     const char *output = run->args.value[OPT_OUTPUT];
-    /* Without an output only the 15-minute service areas are needed (the built-up share). */
-    opts.all_service_areas = output != NULL;
+    /* Service-area polygons are only for the output. */
+    opts.service_areas = output != NULL;
     int rc = cli_open_plan(run, &plan);
     if (rc)
         goto done;

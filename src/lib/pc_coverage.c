@@ -195,6 +195,338 @@ static int level_index(int level_min)
     return -1;
 }
 
+/* ---------------------------------------------------------------- the built-up share on a lattice */
+
+/*
+ * The built-up share is measured on a lattice of square cells over the built-up area: a cell counts
+ * as covered when its centre lies inside the 15-minute service area (network: within
+ * area_buffer_m of a street piece where every 15-minute category is in reach; radius: within the
+ * distance of a facility of every 15-minute category). Cells are at most 25 m (and at least 1 m)
+ * so that about 4 million cover the built-up extent: time and memory stay linear in the network
+ * and the plan, where a polygon union of the buffered streets grows much faster.
+ */
+typedef struct lattice {
+    double ox, oy, cell_m;
+    long nx, ny;
+    unsigned char *bits; /* nx * ny bits, row-major */
+} lattice;
+
+#define LATTICE_MAX_CELL_M 25.0
+#define LATTICE_TARGET_CELLS 4.0e6
+
+static void lattice_free(lattice *L)
+{
+    free(L->bits);
+    memset(L, 0, sizeof *L);
+}
+
+static int lattice_init(lattice *L, const double env[4], double max_cell_m)
+{
+    memset(L, 0, sizeof *L);
+    double w = env[2] - env[0], h = env[3] - env[1];
+    double cell = sqrt(fmax(w * h, 1.0) / LATTICE_TARGET_CELLS);
+    cell = fmin(fmax(cell, 1.0), max_cell_m);
+    L->ox = env[0];
+    L->oy = env[1];
+    L->cell_m = cell;
+    L->nx = (long)ceil(w / cell) + 1;
+    L->ny = (long)ceil(h / cell) + 1;
+    L->bits = calloc((size_t)((L->nx * L->ny + 7) / 8 + 1), 1);
+    return L->bits != NULL;
+}
+
+/* An empty lattice on the same cells as model. */
+static int lattice_like(lattice *L, const lattice *model)
+{
+    *L = *model;
+    L->bits = calloc((size_t)((model->nx * model->ny + 7) / 8 + 1), 1);
+    return L->bits != NULL;
+}
+
+static inline void lattice_set(lattice *L, long i, long j)
+{
+    size_t k = (size_t)(j * L->nx + i);
+    L->bits[k >> 3] |= (unsigned char)(1u << (k & 7));
+}
+
+static inline int lattice_get(const lattice *L, long i, long j)
+{
+    size_t k = (size_t)(j * L->nx + i);
+    return (L->bits[k >> 3] >> (k & 7)) & 1;
+}
+
+/* Mark the cells whose centre lies within radius_m of segment a-b (long segments in short pieces). */
+static void lattice_stamp_segment(lattice *L, double ax, double ay, double bx, double by, double radius_m)
+{
+    double len = hypot(bx - ax, by - ay);
+    long pieces = (long)ceil(len / fmax(4 * radius_m, 4 * L->cell_m));
+    if (pieces < 1)
+        pieces = 1;
+    double r2 = radius_m * radius_m;
+    for (long k = 0; k < pieces; k++) {
+        double t0 = (double)k / (double)pieces, t1 = (double)(k + 1) / (double)pieces;
+        double x0 = ax + (bx - ax) * t0, y0 = ay + (by - ay) * t0, x1 = ax + (bx - ax) * t1, y1 = ay + (by - ay) * t1;
+        double dx = x1 - x0, dy = y1 - y0, l2 = dx * dx + dy * dy;
+        long i0 = (long)floor((fmin(x0, x1) - radius_m - L->ox) / L->cell_m - 0.5);
+        long i1 = (long)ceil((fmax(x0, x1) + radius_m - L->ox) / L->cell_m - 0.5);
+        long j0 = (long)floor((fmin(y0, y1) - radius_m - L->oy) / L->cell_m - 0.5);
+        long j1 = (long)ceil((fmax(y0, y1) + radius_m - L->oy) / L->cell_m - 0.5);
+        if (i0 < 0) i0 = 0;
+        if (j0 < 0) j0 = 0;
+        if (i1 >= L->nx) i1 = L->nx - 1;
+        if (j1 >= L->ny) j1 = L->ny - 1;
+        for (long j = j0; j <= j1; j++) {
+            double py = L->oy + ((double)j + 0.5) * L->cell_m;
+            for (long i = i0; i <= i1; i++) {
+                double px = L->ox + ((double)i + 0.5) * L->cell_m;
+                double t = l2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / l2 : 0;
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                double qx = x0 + t * dx - px, qy = y0 + t * dy - py;
+                if (qx * qx + qy * qy <= r2)
+                    lattice_set(L, i, j);
+            }
+        }
+    }
+}
+
+/* Mark the cells within radius_m of the street pieces. */
+static void lattice_stamp_pieces(lattice *L, const pc_graph *g, const pc_graph_pieces *p, double radius_m)
+{
+    for (size_t k = 0; k < p->n; k++) {
+        uint32_t e = p->edge[k];
+        const double *xy = g->coord_xy;
+        double walked = 0, a = p->from_m[k], b = p->to_m[k];
+        for (uint32_t c = g->edge_coord[e]; c + 1 < g->edge_coord[e + 1]; c++) {
+            double sx = xy[2 * c], sy = xy[2 * c + 1], ex = xy[2 * c + 2], ey = xy[2 * c + 3];
+            double seg = hypot(ex - sx, ey - sy);
+            double s0 = fmax(a, walked), s1 = fmin(b, walked + seg);
+            if (seg > 0 && s1 >= s0) {
+                double t0 = (s0 - walked) / seg, t1 = (s1 - walked) / seg;
+                lattice_stamp_segment(L, sx + (ex - sx) * t0, sy + (ey - sy) * t0, sx + (ex - sx) * t1,
+                                      sy + (ey - sy) * t1, radius_m);
+            }
+            walked += seg;
+            if (walked > b)
+                break;
+        }
+    }
+}
+
+/* An edge of a polygon ring, for scanlines. */
+typedef struct scan_edge {
+    double ymin, ymax, x_at_ymin, dxdy;
+    int feature;
+} scan_edge;
+
+typedef struct scan_table {
+    scan_edge *edges; /* sorted by ymin */
+    size_t n, next;
+    size_t *active;
+    size_t n_active;
+    struct {
+        double x;
+        int feature;
+    } * hits;
+} scan_table;
+
+static int scan_edge_cmp(const void *a, const void *b)
+{
+    const scan_edge *x = a, *y = b;
+    return x->ymin < y->ymin ? -1 : x->ymin > y->ymin;
+}
+
+static void scan_free(scan_table *t)
+{
+    free(t->edges);
+    free(t->active);
+    free(t->hits);
+    memset(t, 0, sizeof *t);
+}
+
+/* The ring edges of every polygon of a layer (non-horizontal ones). Returns 0 when out of memory. */
+static int scan_build(pc_ctx *ctx, scan_table *t, const pc_layer *layer)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    memset(t, 0, sizeof *t);
+    size_t cap = 0;
+    for (size_t f = 0; f < layer->n; f++)
+        cap += (size_t)GEOSGetNumCoordinates_r(geos, layer->geoms[f]);
+    t->edges = malloc((cap + 1) * sizeof *t->edges);
+    t->active = malloc((cap + 1) * sizeof *t->active);
+    t->hits = malloc((cap + 1) * sizeof *t->hits);
+    if (!t->edges || !t->active || !t->hits)
+        return 0;
+    for (size_t f = 0; f < layer->n; f++) {
+        int n_polys = GEOSGetNumGeometries_r(geos, layer->geoms[f]);
+        for (int k = 0; k < n_polys; k++) {
+            const GEOSGeometry *poly = GEOSGetGeometryN_r(geos, layer->geoms[f], k);
+            if (GEOSGeomTypeId_r(geos, poly) != GEOS_POLYGON)
+                continue;
+            int n_holes = GEOSGetNumInteriorRings_r(geos, poly);
+            for (int ring_i = -1; ring_i < n_holes; ring_i++) {
+                const GEOSGeometry *ring =
+                    ring_i < 0 ? GEOSGetExteriorRing_r(geos, poly) : GEOSGetInteriorRingN_r(geos, poly, ring_i);
+                const GEOSCoordSequence *seq = ring ? GEOSGeom_getCoordSeq_r(geos, ring) : NULL;
+                unsigned size = 0;
+                if (!seq || !GEOSCoordSeq_getSize_r(geos, seq, &size))
+                    continue;
+                double px = 0, py = 0;
+                for (unsigned c = 0; c < size; c++) {
+                    double x, y;
+                    GEOSCoordSeq_getXY_r(geos, seq, c, &x, &y);
+                    if (c > 0 && py != y) {
+                        scan_edge *e = &t->edges[t->n++];
+                        e->feature = (int)f;
+                        e->ymin = fmin(py, y);
+                        e->ymax = fmax(py, y);
+                        e->x_at_ymin = py < y ? px : x;
+                        e->dxdy = (x - px) / (y - py);
+                    }
+                    px = x;
+                    py = y;
+                }
+            }
+        }
+    }
+    if (t->n > 1)
+        qsort(t->edges, t->n, sizeof *t->edges, scan_edge_cmp);
+    return 1;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const struct {
+        double x;
+        int feature;
+    } *p = a, *q = b;
+    if (p->feature != q->feature)
+        return p->feature < q->feature ? -1 : 1;
+    return p->x < q->x ? -1 : p->x > q->x;
+}
+
+/*
+ * Paint one lattice row (centre ordinate y) from a scan table: row[i] = the lowest feature whose
+ * polygon holds the cell centre (even-odd rule per feature), or -1. y must not decrease between calls.
+ */
+static void scan_row(scan_table *t, const lattice *L, double y, int *row)
+{
+    for (long i = 0; i < L->nx; i++)
+        row[i] = -1;
+    while (t->next < t->n && t->edges[t->next].ymin <= y)
+        t->active[t->n_active++] = t->next++;
+    size_t kept = 0, n_hits = 0;
+    for (size_t k = 0; k < t->n_active; k++) {
+        const scan_edge *e = &t->edges[t->active[k]];
+        if (e->ymax <= y)
+            continue; /* passed: never needed again */
+        t->active[kept++] = t->active[k];
+        t->hits[n_hits].x = e->x_at_ymin + (y - e->ymin) * e->dxdy;
+        t->hits[n_hits].feature = e->feature;
+        n_hits++;
+    }
+    t->n_active = kept;
+    if (n_hits > 1)
+        qsort(t->hits, n_hits, sizeof *t->hits, hit_cmp);
+    for (size_t k = 0; k + 1 < n_hits;) {
+        if (t->hits[k].feature != t->hits[k + 1].feature) {
+            k++; /* an unpaired crossing (not on closed rings): skip it */
+            continue;
+        }
+        /* Cells whose centre x lies in [x0, x1). */
+        long i0 = (long)ceil((t->hits[k].x - L->ox) / L->cell_m - 0.5);
+        long i1 = (long)ceil((t->hits[k + 1].x - L->ox) / L->cell_m - 0.5) - 1;
+        if (i0 < 0) i0 = 0;
+        if (i1 >= L->nx) i1 = L->nx - 1;
+        for (long i = i0; i <= i1; i++)
+            if (row[i] < 0 || row[i] > t->hits[k].feature)
+                row[i] = t->hits[k].feature;
+        k += 2;
+    }
+}
+
+/* The built-up source: the builtup layer, else the structure units (INTERFACE.md). NULL when neither. */
+static const pc_layer *builtup_source(pc_ctx *ctx, pc_plan *plan, pc_coverage_result *r, pc_status *s)
+{
+    *s = PC_OK;
+    if (pc_plan_has(plan, PC_ROLE_BUILTUP)) {
+        if ((*s = pc_plan_load(ctx, plan, PC_ROLE_BUILTUP, 0)))
+            return NULL;
+        return pc_plan_layer(plan, PC_ROLE_BUILTUP);
+    }
+    return r->units_layer;
+}
+
+/* Built-up area per unit, per subdistrict and in total, and its part inside the 15-minute service area. */
+static pc_status builtup_shares(pc_ctx *ctx, const pc_layer *builtup, const lattice *L, pc_coverage_result *r)
+{
+    pc_status s = PC_OK;
+    scan_table tb = {0}, tu = {0}, ts = {0};
+    int *row_b = malloc((size_t)(L->nx + 1) * sizeof *row_b);
+    int *row_u = malloc((size_t)(L->nx + 1) * sizeof *row_u);
+    int *row_s = malloc((size_t)(L->nx + 1) * sizeof *row_s);
+    if (!row_b || !row_u || !row_s || !scan_build(ctx, &tb, builtup) ||
+        (r->units_layer && !scan_build(ctx, &tu, r->units_layer)) ||
+        (r->subdistricts_layer && !scan_build(ctx, &ts, r->subdistricts_layer))) {
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory measuring the built-up area");
+        goto done;
+    }
+    double cell2 = L->cell_m * L->cell_m;
+    size_t total_cells = 0, total_covered = 0;
+    size_t *unit_cells = calloc(r->n_units + 1, sizeof *unit_cells), *unit_cov = calloc(r->n_units + 1, sizeof *unit_cov);
+    size_t *sub_cells = calloc(r->n_subdistricts + 1, sizeof *sub_cells),
+           *sub_cov = calloc(r->n_subdistricts + 1, sizeof *sub_cov);
+    if (!unit_cells || !unit_cov || !sub_cells || !sub_cov) {
+        free(unit_cells), free(unit_cov), free(sub_cells), free(sub_cov);
+        s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory measuring the built-up area");
+        goto done;
+    }
+    for (long j = 0; j < L->ny; j++) {
+        double y = L->oy + ((double)j + 0.5) * L->cell_m;
+        scan_row(&tb, L, y, row_b);
+        if (r->units_layer)
+            scan_row(&tu, L, y, row_u);
+        if (r->subdistricts_layer)
+            scan_row(&ts, L, y, row_s);
+        for (long i = 0; i < L->nx; i++) {
+            if (row_b[i] < 0)
+                continue;
+            int covered = L->bits && lattice_get(L, i, j);
+            total_cells++;
+            total_covered += (size_t)covered;
+            if (r->units_layer && row_u[i] >= 0) {
+                unit_cells[row_u[i]]++;
+                unit_cov[row_u[i]] += (size_t)covered;
+            }
+            if (r->subdistricts_layer && row_s[i] >= 0) {
+                sub_cells[row_s[i]]++;
+                sub_cov[row_s[i]] += (size_t)covered;
+            }
+        }
+        if ((j & 255) == 255 && (s = pc_ctx_check_cancel(ctx)))
+            break;
+    }
+    r->builtup_cell_m = L->cell_m;
+    r->total.builtup_m2 = (double)total_cells * cell2;
+    r->total.builtup_cov15_m2 = (double)total_covered * cell2;
+    for (size_t u = 0; u < r->n_units; u++) {
+        r->units[u].builtup_m2 = (double)unit_cells[u] * cell2;
+        r->units[u].builtup_cov15_m2 = (double)unit_cov[u] * cell2;
+    }
+    for (size_t u = 0; u < r->n_subdistricts; u++) {
+        r->subdistricts[u].builtup_m2 = (double)sub_cells[u] * cell2;
+        r->subdistricts[u].builtup_cov15_m2 = (double)sub_cov[u] * cell2;
+    }
+    free(unit_cells), free(unit_cov), free(sub_cells), free(sub_cov);
+done:
+    scan_free(&tb);
+    scan_free(&tu);
+    scan_free(&ts);
+    free(row_b);
+    free(row_u);
+    free(row_s);
+    return s;
+}
+
 /* ---------------------------------------------------------------- distances */
 
 /*
@@ -244,7 +576,8 @@ static GEOSGeometry *buffer_pieces(pc_ctx *ctx, const pc_graph *g, const pc_grap
 
 /* Network mode: attach everything to the streets, then one bounded search per category. */
 static pc_status network_distances(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
-                                   const pc_coverage_options *opts, const facility_list *fac, pc_coverage_result *r)
+                                   const pc_coverage_options *opts, const facility_list *fac, pc_coverage_result *r,
+                                   lattice *area15)
 {
     const pc_layer *res = r->residents;
     const int n_cat = profile->n_categories;
@@ -322,7 +655,7 @@ static pc_status network_distances(pc_ctx *ctx, pc_plan *plan, const pc_profile 
         if ((s = pc_graph_search_pieces(ctx, search, &pieces)))
             goto done;
         r->reach_m[c] = pc_graph_pieces_length_m(&pieces);
-        if (n_src > 0 && opts->all_service_areas && !(r->service_area[c] = buffer_pieces(ctx, g, &pieces, opts)))
+        if (n_src > 0 && opts->service_areas && !(r->service_area[c] = buffer_pieces(ctx, g, &pieces, opts)))
             goto geos_fail;
         if (level < 0)
             continue;
@@ -336,8 +669,10 @@ static pc_status network_distances(pc_ctx *ctx, pc_plan *plan, const pc_profile 
             goto done;
         }
     }
-    for (int l = 0; l < PC_N_LEVELS; l++) {
-        if (!level_started[l] || (l > 0 && !opts->all_service_areas))
+    if (area15 && level_started[0])
+        lattice_stamp_pieces(area15, g, &level_pieces[0], opts->area_buffer_m);
+    for (int l = 0; l < PC_N_LEVELS && opts->service_areas; l++) {
+        if (!level_started[l])
             continue;
         if (!(r->level_area[l] = buffer_pieces(ctx, g, &level_pieces[l], opts)))
             goto geos_fail;
@@ -360,7 +695,7 @@ done:
 
 /* Radius mode: the nearest facility of each category in a straight line, from a grid of cell = distance. */
 static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const pc_coverage_options *opts,
-                                  const facility_list *fac, pc_coverage_result *r)
+                                  const facility_list *fac, pc_coverage_result *r, lattice *area15)
 {
     GEOSContextHandle_t geos = pc_ctx_geos(ctx);
     const pc_layer *res = r->residents;
@@ -369,6 +704,8 @@ static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const 
     uint32_t *ids = malloc((fac->n ? fac->n : 1) * sizeof *ids);
     GEOSGeometry **points = malloc((fac->n ? fac->n : 1) * sizeof *points);
     point_grid grid = {0};
+    lattice one = {0};
+    int area15_started = 0;
     if (!ids || !points) {
         s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
         goto done;
@@ -394,8 +731,28 @@ static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const 
                                            : INFINITY;
             r->dist_m[i * (size_t)n_cat + (size_t)c] = (float)(d <= cat->distance_m ? d : INFINITY);
         }
-        int level = level_index(cat->level_min);
-        if (n == 0 || (!opts->all_service_areas && level != 0))
+        /* The 15-minute area on the lattice: within reach of a facility of every 15-minute category. */
+        if (area15 && level_index(cat->level_min) == 0) {
+            lattice *target = area15;
+            if (area15_started) {
+                lattice_free(&one);
+                if (!lattice_like(&one, area15)) {
+                    s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+                    goto done;
+                }
+                target = &one;
+            }
+            for (size_t k = 0; k < n; k++)
+                lattice_stamp_segment(target, fac->x[ids[k]], fac->y[ids[k]], fac->x[ids[k]], fac->y[ids[k]],
+                                      cat->distance_m);
+            if (area15_started) {
+                size_t n_bytes = (size_t)((area15->nx * area15->ny + 7) / 8);
+                for (size_t b = 0; b < n_bytes; b++)
+                    area15->bits[b] &= one.bits[b];
+            }
+            area15_started = 1;
+        }
+        if (n == 0 || !opts->service_areas)
             continue;
         for (size_t k = 0; k < n; k++)
             points[k] = pc_geom_point(ctx, fac->x[ids[k]], fac->y[ids[k]]);
@@ -413,6 +770,7 @@ static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const 
         }
     }
 done:
+    lattice_free(&one);
     free(grid.items);
     free(points);
     free(ids);
@@ -430,13 +788,10 @@ static double area_m2(GEOSContextHandle_t geos, const GEOSGeometry *g)
 }
 
 /* Service area of each level: where every category of the level is in reach. */
-static pc_status level_areas(pc_ctx *ctx, const pc_profile *profile, const pc_coverage_options *opts,
-                             pc_coverage_result *r)
+static pc_status level_areas(pc_ctx *ctx, const pc_profile *profile, pc_coverage_result *r)
 {
     GEOSContextHandle_t geos = pc_ctx_geos(ctx);
     for (int l = 0; l < PC_N_LEVELS; l++) {
-        if (l > 0 && !opts->all_service_areas)
-            continue;
         GEOSGeometry *acc = NULL;
         int any = 0, empty = 0;
         for (int c = 0; c < profile->n_categories; c++) {
@@ -466,68 +821,6 @@ static pc_status level_areas(pc_ctx *ctx, const pc_profile *profile, const pc_co
         r->level_area[l] = acc;
     }
     return PC_OK;
-}
-
-/* Built-up area per unit and its part inside the 15-minute service area. */
-static pc_status builtup_shares(pc_ctx *ctx, pc_plan *plan, pc_coverage_result *r)
-{
-    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
-    pc_status s = PC_OK;
-    GEOSGeometry *builtup = NULL, *covered = NULL;
-    const pc_layer *src = NULL;
-    if (pc_plan_has(plan, PC_ROLE_BUILTUP)) {
-        if ((s = pc_plan_load(ctx, plan, PC_ROLE_BUILTUP, 0)))
-            return s;
-        src = pc_plan_layer(plan, PC_ROLE_BUILTUP);
-    } else if (r->units_layer) {
-        src = r->units_layer; /* INTERFACE.md: the default built-up area is the union of the structure */
-    }
-    if (!src)
-        return PC_OK;
-    builtup = pc_geom_union_all(ctx, src->geoms, src->n);
-    if (!builtup)
-        return pc_ctx_status(ctx);
-    const GEOSGeometry *sa15 = r->level_area[0];
-    if (sa15) {
-        covered = GEOSIntersection_r(geos, builtup, sa15);
-        if (!covered) {
-            s = pc_error_plain(ctx, PC_ERR_GEOM, "cannot intersect the built-up area with the 15-minute service area "
-                               "(%s)", pc_ctx_geos_message(ctx));
-            goto done;
-        }
-    }
-    r->total.builtup_m2 = area_m2(geos, builtup);
-    r->total.builtup_cov15_m2 = covered ? area_m2(geos, covered) : 0.0;
-    const pc_layer *layers[2] = {r->units_layer, r->subdistricts_layer};
-    pc_coverage_row *rows[2] = {r->units, r->subdistricts};
-    for (int k = 0; k < 2; k++) {
-        if (!layers[k])
-            continue;
-        for (size_t i = 0; i < layers[k]->n; i++) {
-            const GEOSGeometry *unit = layers[k]->geoms[i];
-            GEOSGeometry *b = GEOSIntersection_r(geos, builtup, unit);
-            GEOSGeometry *c = covered ? GEOSIntersection_r(geos, covered, unit) : NULL;
-            if (!b || (covered && !c)) {
-                if (b)
-                    GEOSGeom_destroy_r(geos, b);
-                if (c)
-                    GEOSGeom_destroy_r(geos, c);
-                s = pc_error(ctx, PC_ERR_GEOM, layers[k]->source, layers[k]->layer_name, layers[k]->fids[i], NULL,
-                             "cannot intersect the unit with the built-up area (%s)", pc_ctx_geos_message(ctx));
-                goto done;
-            }
-            rows[k][i].builtup_m2 = area_m2(geos, b);
-            rows[k][i].builtup_cov15_m2 = c ? area_m2(geos, c) : 0.0;
-            GEOSGeom_destroy_r(geos, b);
-            if (c)
-                GEOSGeom_destroy_r(geos, c);
-        }
-    }
-done:
-    if (covered)
-        GEOSGeom_destroy_r(geos, covered);
-    GEOSGeom_destroy_r(geos, builtup);
-    return s;
 }
 
 /* ---------------------------------------------------------------- sums per unit */
@@ -760,6 +1053,7 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
     const int n_cat = profile->n_categories;
     pc_status s = PC_OK;
     facility_list fac = {0};
+    lattice area15 = {0};
     pc_coverage_result *r = calloc(1, sizeof *r);
     if (!r)
         return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
@@ -839,10 +1133,22 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
         goto done;
     if ((s = pc_units_locate_points(ctx, r->subdistricts_layer, n, res->x, res->y, r->subdistrict_of)))
         goto done;
+    /* The built-up area and the lattice its share is measured on. */
+    const pc_layer *builtup = builtup_source(ctx, plan, r, &s);
+    if (s)
+        goto done;
+    if (builtup && builtup->n > 0) {
+        double max_cell_m = opts->mode == PC_COVERAGE_NETWORK ? fmin(LATTICE_MAX_CELL_M, opts->area_buffer_m / 4)
+                                                              : LATTICE_MAX_CELL_M;
+        if (!lattice_init(&area15, builtup->extent, max_cell_m)) {
+            s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for the built-up lattice");
+            goto done;
+        }
+    }
     if (opts->mode == PC_COVERAGE_NETWORK)
-        s = network_distances(ctx, plan, profile, opts, &fac, r);
+        s = network_distances(ctx, plan, profile, opts, &fac, r, area15.bits ? &area15 : NULL);
     else
-        s = radius_distances(ctx, profile, opts, &fac, r);
+        s = radius_distances(ctx, profile, opts, &fac, r, area15.bits ? &area15 : NULL);
     if (s)
         goto done;
 
@@ -903,9 +1209,9 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
 
     if ((s = pc_ctx_progress(ctx, 0.75, "coverage: service areas and built-up share")))
         goto done;
-    if (opts->mode == PC_COVERAGE_RADIUS && (s = level_areas(ctx, profile, opts, r)))
+    if (opts->mode == PC_COVERAGE_RADIUS && opts->service_areas && (s = level_areas(ctx, profile, r)))
         goto done;
-    if ((s = builtup_shares(ctx, plan, r)))
+    if (area15.bits && (s = builtup_shares(ctx, builtup, &area15, r)))
         goto done;
     row_finish(&r->total, r, level_has_category);
     for (size_t u = 0; u < r->n_units; u++)
@@ -919,6 +1225,7 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
         goto done;
     s = pc_ctx_progress(ctx, 1.0, "coverage: done");
 done:
+    lattice_free(&area15);
     facility_list_free(&fac);
     if (s) {
         pc_coverage_result_destroy(ctx, r);
@@ -988,6 +1295,7 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
     json_object_object_add(root, "walk_speed_m_per_min", json_num(p->walk_speed_m_per_min, 1e-6));
     json_object_object_add(root, "max_access_m", json_num(p->max_access_m, 1e-6));
     json_object_object_add(root, "area_buffer_m", json_num(r->area_buffer_m, 1e-6));
+    json_object_object_add(root, "builtup_cell_m", r->builtup_cell_m > 0 ? json_num(r->builtup_cell_m, 1e-6) : NULL);
     json_object_object_add(root, "target", json_num(p->target_coverage, 1e-6));
 
     json_object *levels = json_object_new_array();

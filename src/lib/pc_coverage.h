@@ -23,8 +23,8 @@ typedef struct pc_coverage_options {
     const pc_layer *extra_facilities;
     double area_buffer_m; /* service-area polygons: reachable street pieces buffered by this (default 100 m) */
     double gap_link_m;    /* uncovered residents closer than this belong to one gap (default 250 m) */
-    int all_service_areas; /* 1: polygons for every category and level (for output); 0: only the 15-minute
-                              ones the built-up share needs (faster) */
+    int service_areas;    /* 1: build the service-area polygons (pc_coverage_write needs them; costly on big
+                             networks); 0: skip them (the built-up share does not need them) */
 } pc_coverage_options;
 #define PC_COVERAGE_OPTIONS_INIT {PC_COVERAGE_NETWORK, NULL, 100.0, 250.0, 1}
 
@@ -44,8 +44,9 @@ typedef struct pc_coverage_row {
     double cov_level[PC_N_LEVELS]; /* share of pop; NaN when pop is 0 or the level has no category */
     double pop_category[PC_MAX_CATEGORIES]; /* population within the walking distance of each category */
     double cov_category[PC_MAX_CATEGORIES]; /* share; NaN when pop is 0 */
-    double builtup_m2;       /* built-up area in the unit (NaN when the plan has neither builtup nor structure) */
-    double builtup_cov15_m2; /* of it inside the 15-minute service area */
+    double builtup_m2;       /* built-up area in the unit (NaN when the plan has neither builtup nor structure),
+                                measured on a lattice of builtup_cell_m cells */
+    double builtup_cov15_m2; /* of it inside the 15-minute service area (cells whose centre is inside) */
     double cov15_builtup;    /* share; NaN when there is no built-up area */
     double gap;              /* target - cov_level[0] (population), at least 0; NaN when cov15 is NaN */
     double gap_builtup;      /* target - cov15_builtup, at least 0 */
@@ -76,6 +77,7 @@ typedef struct pc_coverage_result {
     pc_profile profile;   /* the profile used (categories, walking speed, target) */
     double area_buffer_m;
     double gap_link_m;
+    double builtup_cell_m; /* lattice cell of the built-up measurement (0 when not measured) */
 
     size_t n_units;
     pc_coverage_row *units; /* structure units in plan order (none when the plan has no structure) */
@@ -107,7 +109,7 @@ typedef struct pc_coverage_result {
     int *unit_of;         /* n_residents: structure unit index, -1 */
     int *subdistrict_of;  /* n_residents: subdistrict index, -1 */
 
-    /* Service areas: owned polygons, NULL when not built (see all_service_areas) */
+    /* Service areas: owned polygons, NULL when not built (options.service_areas 0, or no facility) */
     GEOSGeometry *service_area[PC_MAX_CATEGORIES];
     GEOSGeometry *level_area[PC_N_LEVELS]; /* where every category of the level is within reach */
     const pc_layer *units_layer;           /* borrowed; NULL when absent */

@@ -442,6 +442,8 @@ void pc_graph_destroy(pc_graph *g)
     free(g->coord_xy);
     free(g->adj_start);
     free(g->adj_edge);
+    free(g->adj_node);
+    free(g->adj_len_m);
     free(g->node_component);
     index_free(g->index);
     free(g);
@@ -452,9 +454,11 @@ static int finish_graph(pc_graph *g)
 {
     g->adj_start = calloc((size_t)g->n_nodes + 1, sizeof *g->adj_start);
     g->adj_edge = malloc(((size_t)g->n_edges * 2 + 1) * sizeof *g->adj_edge);
+    g->adj_node = malloc(((size_t)g->n_edges * 2 + 1) * sizeof *g->adj_node);
+    g->adj_len_m = malloc(((size_t)g->n_edges * 2 + 1) * sizeof *g->adj_len_m);
     g->node_component = malloc(((size_t)g->n_nodes + 1) * sizeof *g->node_component);
     uint32_t *cursor = malloc(((size_t)g->n_nodes + 1) * sizeof *cursor);
-    if (!g->adj_start || !g->adj_edge || !g->node_component || !cursor) {
+    if (!g->adj_start || !g->adj_edge || !g->adj_node || !g->adj_len_m || !g->node_component || !cursor) {
         free(cursor);
         return 0;
     }
@@ -467,8 +471,14 @@ static int finish_graph(pc_graph *g)
         g->adj_start[n + 1] += g->adj_start[n];
     memcpy(cursor, g->adj_start, (size_t)g->n_nodes * sizeof *cursor);
     for (uint32_t e = 0; e < g->n_edges; e++) {
-        g->adj_edge[cursor[g->edge_u[e]]++] = e;
-        g->adj_edge[cursor[g->edge_v[e]]++] = e;
+        uint32_t k = cursor[g->edge_u[e]]++;
+        g->adj_edge[k] = e;
+        g->adj_node[k] = g->edge_v[e];
+        g->adj_len_m[k] = g->edge_len_m[e];
+        k = cursor[g->edge_v[e]]++;
+        g->adj_edge[k] = e;
+        g->adj_node[k] = g->edge_u[e];
+        g->adj_len_m[k] = g->edge_len_m[e];
     }
     /* Components by breadth-first search; cursor is reused as the queue. */
     for (uint32_t n = 0; n < g->n_nodes; n++)
@@ -484,8 +494,7 @@ static int finish_graph(pc_graph *g)
         while (head < tail) {
             uint32_t n = cursor[head++];
             for (uint32_t k = g->adj_start[n]; k < g->adj_start[n + 1]; k++) {
-                uint32_t e = g->adj_edge[k];
-                uint32_t m = g->edge_u[e] == n ? g->edge_v[e] : g->edge_u[e];
+                uint32_t m = g->adj_node[k];
                 if (g->node_component[m] == NONE) {
                     g->node_component[m] = comp;
                     cursor[tail++] = m;
@@ -498,12 +507,17 @@ static int finish_graph(pc_graph *g)
     return g->index != NULL;
 }
 
-pc_status pc_graph_build_lines(pc_ctx *ctx, pc_graph **out, const pc_graph_lines *lines, double snap_tolerance_m)
+/*
+ * Build a graph from lines. work_xy, when not NULL, is lines->xy itself, writable and owned by the
+ * caller: it is cleaned in place instead of copied (saves a copy of every coordinate).
+ */
+static pc_status build_graph(pc_ctx *ctx, pc_graph **out, const pc_graph_lines *lines, double *work_xy,
+                             double snap_tolerance_m)
 {
     *out = NULL;
     pc_status s = PC_OK;
     pc_graph *g = calloc(1, sizeof *g);
-    double *xy = NULL;
+    double *xy = work_xy;
     uint32_t *lstart = NULL, *line_of = NULL, *parent = NULL, *count = NULL, *node_of_root = NULL;
     int64_t *lfid = NULL;
     split_point *splits = NULL;
@@ -523,13 +537,15 @@ pc_status pc_graph_build_lines(pc_ctx *ctx, pc_graph **out, const pc_graph_lines
                            "(4 billion); split the study area", total);
         goto done;
     }
-    xy = malloc((total ? total : 1) * 2 * sizeof *xy);
+    if (!work_xy)
+        xy = malloc((total ? total : 1) * 2 * sizeof *xy);
     lstart = malloc((lines->n_lines + 1) * sizeof *lstart);
     lfid = malloc((lines->n_lines ? lines->n_lines : 1) * sizeof *lfid);
     if (!xy || !lstart || !lfid) {
         s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network (%zu vertices)", total);
         goto done;
     }
+    /* In place or not, vertex n_vertices is written only after vertex v >= n_vertices was read. */
     uint32_t n_vertices = 0, n_lines = 0;
     for (size_t l = 0; l < lines->n_lines; l++) {
         uint32_t first = n_vertices;
@@ -689,7 +705,34 @@ pc_status pc_graph_build_lines(pc_ctx *ctx, pc_graph **out, const pc_graph_lines
     }
     g->n_nodes = n_nodes;
 
-    /* 5. Edges: each line cut at its nodes and at the split points on its segments. */
+    /* 5. Edges: each line cut at its nodes and at the split points on its segments. Room for all of
+     * them at once: one edge per node after a line's first and per split, one extra coordinate per
+     * inner node (it ends one edge and starts the next) and two per split. */
+    {
+        size_t max_edges = n_splits, max_coords = (size_t)n_vertices + 2 * n_splits;
+        for (uint32_t v = 0; v < n_vertices; v++)
+            if (v != lstart[line_of[v]] && IS_NODE(v)) {
+                max_edges++;
+                max_coords++;
+            }
+        if (max_edges >= UINT32_MAX / 2 || max_coords >= UINT32_MAX) {
+            s = pc_error_plain(ctx, PC_ERR_DATA, "the street network is too large for this build (%zu edges); "
+                               "split the study area", max_edges);
+            goto done;
+        }
+        eb.u = malloc((max_edges + 1) * sizeof *eb.u);
+        eb.v = malloc((max_edges + 1) * sizeof *eb.v);
+        eb.len = malloc((max_edges + 1) * sizeof *eb.len);
+        eb.fid = malloc((max_edges + 1) * sizeof *eb.fid);
+        eb.coord_start = malloc((max_edges + 2) * sizeof *eb.coord_start);
+        eb.xy = malloc((max_coords + 1) * 2 * sizeof *eb.xy);
+        if (!eb.u || !eb.v || !eb.len || !eb.fid || !eb.coord_start || !eb.xy) {
+            s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory building the street network edges");
+            goto done;
+        }
+        eb.cap_edges = (uint32_t)max_edges + 1;
+        eb.cap_coords = max_coords + 1;
+    }
     size_t next_split = 0;
     for (uint32_t l = 0; l < n_lines && !eb.failed; l++) {
         uint32_t first = lstart[l], last = lstart[l + 1] - 1;
@@ -752,13 +795,19 @@ done:
     free(line_of);
     free(lfid);
     free(lstart);
-    free(xy);
+    if (xy != work_xy)
+        free(xy);
     if (s) {
         pc_graph_destroy(g);
         return s;
     }
     *out = g;
     return PC_OK;
+}
+
+pc_status pc_graph_build_lines(pc_ctx *ctx, pc_graph **out, const pc_graph_lines *lines, double snap_tolerance_m)
+{
+    return build_graph(ctx, out, lines, NULL, snap_tolerance_m);
 }
 
 pc_status pc_graph_build(pc_ctx *ctx, pc_graph **out, const pc_layer *streets, const pc_profile *profile)
@@ -821,7 +870,7 @@ pc_status pc_graph_build(pc_ctx *ctx, pc_graph **out, const pc_layer *streets, c
     }
     start[part_i] = point_i;
     pc_graph_lines lines = {part_i, start, xy, fid};
-    if ((s = pc_graph_build_lines(ctx, out, &lines, profile->snap_tolerance_m)))
+    if ((s = build_graph(ctx, out, &lines, xy, profile->snap_tolerance_m)))
         goto done;
     (*out)->stats.n_lines = streets->n;
     (*out)->stats.n_lines_excluded = n_excluded;
@@ -1052,12 +1101,9 @@ pc_status pc_graph_search_run(pc_ctx *ctx, pc_graph_search *s, const pc_attachme
         if (it.d > s->dist[it.node])
             continue; /* a stale entry: the node was reached by a shorter way since */
         uint32_t n = it.node;
-        for (uint32_t k = g->adj_start[n]; k < g->adj_start[n + 1]; k++) {
-            uint32_t e = g->adj_edge[k];
-            uint32_t m = g->edge_u[e] == n ? g->edge_v[e] : g->edge_u[e];
-            if (!relax(s, m, it.d + g->edge_len_m[e]))
+        for (uint32_t k = g->adj_start[n]; k < g->adj_start[n + 1]; k++)
+            if (!relax(s, g->adj_node[k], it.d + g->adj_len_m[k]))
                 return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for a network search");
-        }
         if ((++steps & 262143) == 0) {
             pc_status st = pc_ctx_check_cancel(ctx);
             if (st)
@@ -1112,12 +1158,6 @@ typedef struct interval {
     double a, b;
 } interval;
 
-static int interval_cmp(const void *x, const void *y)
-{
-    const interval *p = x, *q = y;
-    return p->a < q->a ? -1 : p->a > q->a;
-}
-
 int pc_graph_search_edge_reach(const pc_graph_search *s, uint32_t e, double *from_m, double *to_m, int max_intervals)
 {
     const pc_graph *g = s->g;
@@ -1142,7 +1182,13 @@ int pc_graph_search_edge_reach(const pc_graph_search *s, uint32_t e, double *fro
         if (rem >= 0)
             iv[n++] = (interval){fmax(0, s->src[k].offset_m - rem), fmin(len, s->src[k].offset_m + rem)};
     }
-    qsort(iv, n, sizeof *iv, interval_cmp);
+    /* Few intervals (two ends and the sources on the edge): insertion sort. */
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && iv[b].a < iv[b - 1].a; b--) {
+            interval tmp = iv[b];
+            iv[b] = iv[b - 1];
+            iv[b - 1] = tmp;
+        }
     int out = 0;
     for (size_t k = 0; k < n; k++) {
         if (out > 0 && iv[k].a <= to_m[out - 1]) {
@@ -1237,9 +1283,19 @@ pc_status pc_graph_search_pieces(pc_ctx *ctx, const pc_graph_search *s, pc_graph
             s->edge_seen[s->src[k].edge] = 1;
             edges[n_edges++] = s->src[k].edge;
         }
-    for (size_t k = 0; k < n_edges; k++)
-        s->edge_seen[edges[k]] = 0;
-    qsort(edges, n_edges, sizeof *edges, u32_cmp);
+    if (n_edges > g->n_edges / 16) {
+        /* Many: collect them in order by a pass over all edges, cheaper than sorting. */
+        size_t k = 0;
+        for (uint32_t e = 0; e < g->n_edges; e++)
+            if (s->edge_seen[e]) {
+                s->edge_seen[e] = 0;
+                edges[k++] = e;
+            }
+    } else {
+        for (size_t k = 0; k < n_edges; k++)
+            s->edge_seen[edges[k]] = 0;
+        qsort(edges, n_edges, sizeof *edges, u32_cmp);
+    }
     pc_status st = PC_OK;
     for (size_t k = 0; k < n_edges; k++) {
         double from[8], to[8];

@@ -41,6 +41,8 @@ typedef struct pc_graph {
     double *coord_xy;       /* interleaved x, y of every edge's vertices (first = node u, last = node v) */
     uint32_t *adj_start;    /* n_nodes + 1: CSR offsets into adj_edge */
     uint32_t *adj_edge;     /* 2 * n_edges: edges meeting each node (a loop is listed twice) */
+    uint32_t *adj_node;     /* 2 * n_edges: the node at the other end of adj_edge[k] */
+    double *adj_len_m;      /* 2 * n_edges: the length of adj_edge[k] (kept beside it for the searches) */
     uint32_t *node_component; /* n_nodes: connected component id, 0 .. n_components-1 */
     uint32_t n_components;
     pc_graph_stats stats;
