@@ -366,6 +366,88 @@ static void test_polygon_residents(void)
     pc_ctx_destroy(ctx);
 }
 
+/* The built-up share measured on the lattice agrees with an exact polygon overlay (GEOS) of the same
+ * definition: built-up area within area_buffer_m of the streets where every 15-minute category is in reach. */
+static void test_builtup_lattice_against_overlay(void)
+{
+    const char *dir = tu_tmpdir("coverage_lattice");
+    const char *path = tu_path(dir, "plan.gpkg");
+    char curve[512];
+    snprintf(curve, sizeof curve, "LINESTRING(%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f)", X0 + 0, Y0 + 600, X0 + 400,
+             Y0 + 300, X0 + 420, Y0 + 120, X0 + 700, Y0 + 0);
+    tu_row streets[] = {{ln(0, 0, 800, 600), {NULL}}, {curve, {NULL}}, {ln(0, 0, 0, 600), {NULL}}};
+    tu_row facilities[] = {{pt(0, 0), {"A", "a"}}, {pt(10, 590), {"B", "b"}}};
+    tu_row residents[] = {{pt(100, 100), {"1"}}};
+    char builtup[512];
+    snprintf(builtup, sizeof builtup, "POLYGON((%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f,%.3f %.3f))", X0 + 100,
+             Y0 + 50, X0 + 700, Y0 + 100, X0 + 650, Y0 + 500, X0 + 150, Y0 + 400, X0 + 100, Y0 + 50);
+    tu_row built[] = {{builtup, {"b"}}};
+    tu_row structure[] = {{box(-100, -100, 350, 700), {"W", "西", "main"}}, {box(350, -100, 900, 700), {"E", "东", "sub"}}};
+    tu_write_layer(path, "streets", 4548, "line", "highway", streets, 3);
+    tu_write_layer(path, "facilities", 4548, "point", "category,name", facilities, 2);
+    tu_write_layer(path, "residents", 4548, "point", "pop:i", residents, 1);
+    tu_write_layer(path, "builtup", 4548, "polygon", "name", built, 1);
+    tu_write_layer(path, "structure", 4548, "polygon", "name,name_zh,tier", structure, 2);
+    pc_ctx *ctx = pc_ctx_create();
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    pc_profile p;
+    pc_profile_default(&p);
+    p.n_categories = 0;
+    add_category(&p, "A", 15, 1000);
+    add_category(&p, "B", 15, 1200);
+    pc_plan *plan = NULL;
+    pc_coverage_result *r = run_plan(ctx, &plan, path, &p, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r->level_area[0]);
+    TU_ASSERT_NEAR(r->builtup_cell_m, 1.0, 1e-12);
+    const pc_layer *b = pc_plan_layer(plan, PC_ROLE_BUILTUP);
+    const pc_layer *u = pc_plan_layer(plan, PC_ROLE_STRUCTURE);
+    double area_b = 0, area_cov = 0;
+    GEOSArea_r(geos, b->geoms[0], &area_b);
+    GEOSGeometry *cov = GEOSIntersection_r(geos, b->geoms[0], r->level_area[0]);
+    GEOSArea_r(geos, cov, &area_cov);
+    /* Partly covered, so the comparison means something. */
+    if (!(area_cov > 0.2 * area_b && area_cov < 0.9 * area_b))
+        fprintf(stderr, "\n  overlay share %g outside the fixture's intended range\n", area_cov / area_b);
+    CU_ASSERT(area_cov > 0.2 * area_b && area_cov < 0.9 * area_b);
+    TU_ASSERT_NEAR(r->total.builtup_m2, area_b, 0.005 * area_b);
+    TU_ASSERT_NEAR(r->total.cov15_builtup, area_cov / area_b, 0.01);
+    for (size_t k = 0; k < 2; k++) {
+        GEOSGeometry *bu = GEOSIntersection_r(geos, b->geoms[0], u->geoms[k]);
+        GEOSGeometry *cu = GEOSIntersection_r(geos, cov, u->geoms[k]);
+        double a1 = 0, a2 = 0;
+        GEOSArea_r(geos, bu, &a1);
+        GEOSArea_r(geos, cu, &a2);
+        TU_ASSERT_NEAR(r->units[k].builtup_m2, a1, 0.005 * a1);
+        TU_ASSERT_NEAR(r->units[k].cov15_builtup, a2 / a1, 0.01);
+        GEOSGeom_destroy_r(geos, bu);
+        GEOSGeom_destroy_r(geos, cu);
+    }
+    GEOSGeom_destroy_r(geos, cov);
+    pc_coverage_result_destroy(ctx, r);
+    pc_plan_destroy(plan);
+
+    /* Radius mode: the lattice against the intersection of the facilities' circles. */
+    pc_coverage_options opts = PC_COVERAGE_OPTIONS_INIT;
+    opts.mode = PC_COVERAGE_RADIUS;
+    p.categories[0].distance_m = 450;
+    p.categories[1].distance_m = 500;
+    r = run_plan(ctx, &plan, path, &p, &opts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    b = pc_plan_layer(plan, PC_ROLE_BUILTUP);
+    cov = GEOSIntersection_r(geos, b->geoms[0], r->level_area[0]);
+    GEOSArea_r(geos, b->geoms[0], &area_b);
+    GEOSArea_r(geos, cov, &area_cov);
+    if (!(area_cov > 0.05 * area_b && area_cov < 0.9 * area_b))
+        fprintf(stderr, "\n  overlay share %g outside the fixture's intended range\n", area_cov / area_b);
+    CU_ASSERT(area_cov > 0.05 * area_b && area_cov < 0.9 * area_b);
+    TU_ASSERT_NEAR(r->total.cov15_builtup, area_cov / area_b, 0.01);
+    GEOSGeom_destroy_r(geos, cov);
+    pc_coverage_result_destroy(ctx, r);
+    pc_plan_destroy(plan);
+    pc_ctx_destroy(ctx);
+}
+
 /* Proposed facilities passed in the options count like the plan's (the scenario hook). */
 static void test_extra_facilities(void)
 {
@@ -528,6 +610,7 @@ int pc_test_register_coverage(void)
     CU_add_test(suite, "river gap, island, motorway", test_river_gap_island_and_motorway);
     CU_add_test(suite, "snapped near-miss", test_snapped_near_miss);
     CU_add_test(suite, "polygon residents", test_polygon_residents);
+    CU_add_test(suite, "built-up share: lattice against overlay", test_builtup_lattice_against_overlay);
     CU_add_test(suite, "extra facilities", test_extra_facilities);
     CU_add_test(suite, "errors", test_errors);
     CU_add_test(suite, "command line", test_cli);
