@@ -1323,7 +1323,7 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
         json_object_object_add(o, "minutes", json_num(pc_profile_minutes(p, cat->distance_m), 1e-3));
         json_object_object_add(o, "facilities", json_object_new_int64((int64_t)r->n_facilities[c]));
         if (r->mode == PC_COVERAGE_NETWORK)
-            json_object_object_add(o, "reach_km", r->service_area[c] ? json_num(r->reach_m[c] / 1000, 1e-3) : NULL);
+            json_object_object_add(o, "reach_km", json_num(r->reach_m[c] / 1000, 1e-3));
         json_object_object_add(o, "cov_pop", json_num(r->total.cov_category[c], 1e-6));
         json_object_array_add(cats, o);
     }
