@@ -713,7 +713,7 @@ static pc_status layer_grow(pc_ctx *ctx, pc_layer *l, layer_reader *r)
 
 /* Convert, check and (per policy) repair one feature's geometry. *out NULL means skipped. */
 static pc_status feature_geometry(pc_ctx *ctx, pc_layer *l, pc_invalid_policy policy, OGRFeatureH feature,
-                                  OGRCoordinateTransformationH ct, const char *shown, int64_t fid,
+                                  OGRCoordinateTransformationH ct, int geographic, const char *shown, int64_t fid,
                                   GEOSGeometry **out)
 {
     GEOSContextHandle_t geos = pc_ctx_geos(ctx);
@@ -726,6 +726,14 @@ static pc_status feature_geometry(pc_ctx *ctx, pc_layer *l, pc_invalid_policy po
         l->n_skipped_empty++;
         return PC_OK;
     }
+    OGREnvelope src_env;
+    OGR_G_GetEnvelope(og, &src_env);
+    if (geographic && (fabs(src_env.MinX) > 360 || fabs(src_env.MaxX) > 360 || fabs(src_env.MinY) > 90 ||
+                       fabs(src_env.MaxY) > 90))
+        return pc_error(ctx, PC_ERR_CRS, shown, l->layer_name, fid, NULL,
+                        "coordinates (%.0f %.0f) are not longitude/latitude although the layer's CRS %s is "
+                        "geographic; the data is probably projected: assign its real CRS (ogr2ogr -a_srs EPSG:n)",
+                        src_env.MinX, src_env.MinY, l->source_crs);
     if (ct && OGR_G_Transform(og, ct) != OGRERR_NONE)
         return pc_error(ctx, PC_ERR_CRS, shown, l->layer_name, fid, NULL,
                         "cannot reproject from %s to the analysis CRS (%s); check the layer's CRS and coordinates",
@@ -839,6 +847,7 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
             goto done;
         }
     }
+    int geographic = OSRIsGeographic(rs->srs);
     OGR_L_ResetReading(rs->layer);
     OGRFeatureH feature;
     size_t counter = 0;
@@ -850,7 +859,7 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
             goto done;
         }
         GEOSGeometry *g = NULL;
-        s = feature_geometry(ctx, l, plan->invalid, feature, ct, shown, fid, &g);
+        s = feature_geometry(ctx, l, plan->invalid, feature, ct, geographic, shown, fid, &g);
         if (s || !g) {
             OGR_F_Destroy(feature);
             if (s)
