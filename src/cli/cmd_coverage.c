@@ -126,17 +126,20 @@ static int run_coverage(cli_run *run)
     int rc = cli_open_plan(run, &plan);
     if (rc)
         goto done;
+    /* Open the output first: a bad -o fails at once, not after the analysis. */
+    if (output && (pc_writer_open(run->ctx, &writer, output, pc_plan_srs(plan), pc_plan_crs(plan)) ||
+                   pc_writer_meta(writer, "command", "coverage") ||
+                   pc_writer_meta(writer, "plan", pc_plan_path(plan)))) {
+        rc = cli_fail(run);
+        goto done;
+    }
     if (pc_coverage_run(run->ctx, plan, &run->profile, &opts, &result)) {
         rc = cli_fail(run);
         goto done;
     }
-    if (output) {
-        if (pc_writer_open(run->ctx, &writer, output, pc_plan_srs(plan), pc_plan_crs(plan)) ||
-            pc_writer_meta(writer, "command", "coverage") || pc_writer_meta(writer, "plan", pc_plan_path(plan)) ||
-            pc_coverage_write(run->ctx, writer, result) || pc_writer_commit(writer)) {
-            rc = cli_fail(run);
-            goto done;
-        }
+    if (output && (pc_coverage_write(run->ctx, writer, result) || pc_writer_commit(writer))) {
+        rc = cli_fail(run);
+        goto done;
     }
     cli_print_warnings(run);
     if (run->args.value[OPT_JSON])
