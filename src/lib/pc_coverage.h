@@ -132,7 +132,9 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
 
 /**
  * Add the layers coverage_units, coverage_subdistricts (when present), coverage_residents,
- * service_areas and coverage_gaps to an open writer.
+ * service_areas and coverage_gaps to an open writer. service_areas holds one row per category and
+ * per level only when the run had options.service_areas set (categories without a facility get an
+ * empty row).
  */
 pc_status pc_coverage_write(pc_ctx *ctx, pc_writer *w, const pc_coverage_result *r);
 
