@@ -9,6 +9,11 @@ echo "== plancheck info $plan"
 build/plancheck info "$plan"
 
 echo
+echo "== plancheck coverage $plan -o build/demo/coverage.gpkg"
+mkdir -p build/demo
+build/plancheck coverage "$plan" -o build/demo/coverage.gpkg
+
+echo
 echo "== plancheck sites $plan -o build/demo/sites.gpkg   (exit 3 means a site fails, as some sample sites should)"
 mkdir -p build/demo
 rc=0
