@@ -7,3 +7,6 @@ plan=layers/binhai/binhai.gpkg
 echo
 echo "== plancheck info $plan"
 build/plancheck info "$plan"
+echo
+echo "== plancheck green $plan"
+build/plancheck green "$plan"
