@@ -51,7 +51,9 @@ typedef struct green_run {
     pc_status status;
 } green_run;
 
-static green_run run_green(const char *path, const char *crs, pc_invalid_policy policy)
+/* Run green on a plan with the default profile, or the default profile under profile_text (INI) when given. */
+static green_run run_green_profile(const char *path, const char *crs, pc_invalid_policy policy,
+                                   const char *profile_text)
 {
     green_run g = {pc_ctx_create(), NULL, NULL, PC_OK};
     pc_plan_options opts = PC_PLAN_OPTIONS_INIT;
@@ -59,12 +61,19 @@ static green_run run_green(const char *path, const char *crs, pc_invalid_policy 
     opts.invalid = policy;
     pc_profile profile;
     pc_profile_default(&profile);
+    if (profile_text && (g.status = pc_profile_load_string(g.ctx, &profile, profile_text, "test.ini")))
+        return g;
     g.status = pc_plan_open(g.ctx, &g.plan, path, &opts);
     if (!g.status)
         g.status = pc_green_run(g.ctx, g.plan, &profile, NULL, &g.r);
     if (g.status && g.status != PC_ERR_GEOM)
         fprintf(stderr, "\n  green: %s\n", pc_ctx_message(g.ctx));
     return g;
+}
+
+static green_run run_green(const char *path, const char *crs, pc_invalid_policy policy)
+{
+    return run_green_profile(path, crs, policy, NULL);
 }
 
 static void green_run_free(green_run *g)
@@ -250,6 +259,59 @@ static void test_service_radius(void)
     TU_ASSERT_NEAR(r->total.res_m2, 50000, 1e-6);
     TU_ASSERT_NEAR(r->total.res_covered_m2, 25000, 1e-3);
     TU_ASSERT_NEAR(r->total.park_service_cov_area, 0.5, 1e-8);
+    green_run_free(&g);
+}
+
+static void test_profile_tiers(void)
+{
+    /*
+     * A profile where parks of 1000 m2 and more serve 100 m, with a 9 m2 target: now the pocket park Q3
+     * covers r6 (10 m away), r7 is inside Q1, and nobody else is within 100 m of a park: 60 + 70 of 280.
+     */
+    const char *path = make_radius_plan(tu_tmpdir("green_profile"));
+    green_run g = run_green_profile(path, NULL, PC_INVALID_REPAIR,
+                                    "[parks]\nservice_tiers = 1000:100\n[targets]\npark_m2_per_person = 9\n");
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    TU_ASSERT_INT(g.r->n_tiers, 1);
+    TU_ASSERT_INT(g.r->n_parks_serving, 3);
+    TU_ASSERT_NEAR(g.r->park_radius_m[2], 100, 0);
+    TU_ASSERT_NEAR(g.r->total.pop_covered, 60 + 70, 0);
+    TU_ASSERT_NEAR(g.r->target_park_m2_per_person, 9, 0);
+    /* 9000 m2 for 280 residents is 32 m2 each: above 9. */
+    TU_ASSERT_INT(g.r->total.target_per_person, PC_GREEN_PASS);
+    /* The built-up strip starts at Q1's east side: its first 100 m are covered. */
+    TU_ASSERT_NEAR(g.r->total.res_covered_m2, 100.0 * 50.0, 1e-3);
+    green_run_free(&g);
+}
+
+static void test_residential_polygons(void)
+{
+    /*
+     * Residents as 100 x 100 blocks: the area coverage is over the blocks. Block A lies at most
+     * sqrt(200^2 + 50^2) = 206 m from the 100 x 50 park (500 m), block B 1400 m away: half the residential
+     * area and half the population are covered.
+     */
+    const char *dir = tu_tmpdir("green_blocks");
+    const char *path = tu_path(dir, "blocks.gpkg");
+    tu_row units[] = {{SQ(499000, 4317000, 503000, 4320000), {"U", NULL, "main"}}};
+    tu_row parks[] = {{SQ(500000, 4318000, 500100, 4318050), {"P", NULL, NULL}}};
+    tu_row residents[] = {{SQ(500200, 4318000, 500300, 4318100), {"100"}}, {SQ(501500, 4318000, 501600, 4318100), {"100"}}};
+    tu_row builtup[] = {{SQ(499000, 4317000, 503000, 4320000), {NULL}}};
+    tu_write_layer(path, "structure", 4548, "polygon", "name,name_zh,tier", units, 1);
+    tu_write_layer(path, "parks", 4548, "polygon", "name,name_zh,class", parks, 1);
+    tu_write_layer(path, "residents", 4548, "polygon", "pop:r", residents, 2);
+    tu_write_layer(path, "builtup", 4548, "polygon", "name", builtup, 1);
+    green_run g = run_green(path, NULL, PC_INVALID_REPAIR);
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    CU_ASSERT_STRING_EQUAL(g.r->area_basis, "residential");
+    TU_ASSERT_NEAR(g.r->total.res_m2, 20000, 1e-6);
+    TU_ASSERT_NEAR(g.r->total.res_covered_m2, 10000, 1e-6);
+    TU_ASSERT_NEAR(g.r->units[0].park_service_cov_area, 0.5, 1e-12);
+    TU_ASSERT_NEAR(g.r->units[0].park_service_cov, 0.5, 0);
+    CU_ASSERT_FALSE(g.r->has_classes); /* no class: counted as "other" */
+    TU_ASSERT_NEAR(g.r->total.park_class_m2[PC_GREEN_N_CLASSES - 1], 5000, 1e-9);
     green_run_free(&g);
 }
 
@@ -456,6 +518,8 @@ int pc_test_register_green(void)
     CU_add_test(s, "union of overlapping parks, a park split by area, empty and bare units", test_union_split_and_ratios);
     CU_add_test(s, "the total counts parks inside the boundary", test_total_clipped_to_boundary);
     CU_add_test(s, "service radius by park size, measured to the polygon", test_service_radius);
+    CU_add_test(s, "service tiers and targets from a profile", test_profile_tiers);
+    CU_add_test(s, "residential blocks as the area coverage denominator", test_residential_polygons);
     CU_add_test(s, "GB 55014-2021 minimums are strict", test_gb_minimums_are_strict);
     CU_add_test(s, "an invalid bow-tie park under repair, skip and fail", test_invalid_park_policies);
     CU_add_test(s, "parks in EPSG:4326, residents in EPSG:4548", test_parks_in_another_crs);
