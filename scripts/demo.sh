@@ -19,3 +19,7 @@ mkdir -p build/demo
 rc=0
 build/plancheck sites "$plan" -o build/demo/sites.gpkg || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || exit "$rc"
+
+echo
+echo "== plancheck green $plan -o build/demo/green.gpkg"
+build/plancheck green "$plan" -o build/demo/green.gpkg
