@@ -1330,9 +1330,10 @@ static pc_status make_parks(importer *im)
     pc_status s = PC_OK;
     item_list *parks = &im->list[L_PARKS];
     area_order *order = calloc(parks->n ? parks->n : 1, sizeof *order);
+    size_t *rank = calloc(parks->n ? parks->n : 1, sizeof *rank); /* position of park i in area order */
     GEOSSTRtree *tree = GEOSSTRtree_create_r(im->geos, 10);
     hit_list hits = {0};
-    if (!order || !tree) {
+    if (!order || !rank || !tree) {
         s = pc_error_plain(im->ctx, PC_ERR_NOMEM, "out of memory sorting parks");
         goto done;
     }
@@ -1341,11 +1342,6 @@ static pc_status make_parks(importer *im)
         GEOSSTRtree_insert_r(im->geos, tree, parks->v[i].g, (void *)(uintptr_t)i);
     }
     qsort(order, parks->n, sizeof *order, by_area_desc);
-    size_t *rank = calloc(parks->n ? parks->n : 1, sizeof *rank);
-    if (!rank) {
-        s = pc_error_plain(im->ctx, PC_ERR_NOMEM, "out of memory sorting parks");
-        goto done;
-    }
     for (size_t k = 0; k < parks->n; k++)
         rank[order[k].i] = k;
     for (size_t k = 0; k < parks->n; k++) {
@@ -1362,10 +1358,8 @@ static pc_status make_parks(importer *im)
                 outer = q;
         }
         if (outer) {
-            if ((s = skip(im, PC_ROLE_PARKS, "%s inside a larger park (its area is counted there)", p->value))) {
-                free(rank);
+            if ((s = skip(im, PC_ROLE_PARKS, "%s inside a larger park (its area is counted there)", p->value)))
                 goto done;
-            }
             continue;
         }
         p->flag = 1;
@@ -1376,7 +1370,6 @@ static pc_status make_parks(importer *im)
         else
             p->code = p->area_m2 >= PARK_G11_MIN_M2 ? "G11" : p->area_m2 >= PARK_G12_MIN_M2 ? "G12" : "G14";
     }
-    free(rank);
     /* Drop the parks left out, keeping the order of the extract. */
     size_t kept = 0;
     for (size_t i = 0; i < parks->n; i++) {
@@ -1390,6 +1383,7 @@ done:
     if (tree)
         GEOSSTRtree_destroy_r(im->geos, tree);
     free(hits.v);
+    free(rank);
     free(order);
     return s;
 }
@@ -1514,6 +1508,7 @@ static pc_status raster_population(importer *im, resident_set *rs)
     OGRCoordinateTransformationH to_r = NULL, from_r = NULL;
     double *values = NULL;
     cell_ref *refs = NULL;
+    unsigned char *used = NULL; /* window cells holding a resident */
     CPLErrorReset();
     ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
@@ -1619,7 +1614,7 @@ static pc_status raster_population(importer *im, resident_set *rs)
         refs[i].cell = (refs[i].row - row0) * ww + (refs[i].col - col0);
     }
     qsort(refs, rs->n, sizeof *refs, by_cell);
-    unsigned char *used = calloc((size_t)(ww * wh), 1);
+    used = calloc((size_t)(ww * wh), 1);
     if (!used) {
         s = pc_error_plain(im->ctx, PC_ERR_NOMEM, "out of memory sampling the population raster");
         goto done;
@@ -1654,8 +1649,8 @@ static pc_status raster_population(importer *im, resident_set *rs)
             if (!used[row * ww + col])
                 im->r->raster_pop_unassigned += v;
         }
-    free(used);
 done:
+    free(used);
     free(refs);
     free(values);
     if (from_r)
@@ -1710,6 +1705,10 @@ static pc_status make_residents(importer *im, resident_set *rs)
             return s;
     }
     im->r->floor_area_m2 = total_fa;
+    if (rs->n == 0)
+        pc_ctx_warn(im->ctx, "%s: no residential building or residential landuse in the study area: the residents "
+                    "layer is empty, so coverage and green space per person cannot be computed from this plan",
+                    im->extract);
     if (im->o->population_raster) {
         im->r->pop_source = PC_OSM_POP_RASTER;
         if ((s = raster_population(im, rs)))
