@@ -7,3 +7,10 @@ plan=layers/binhai/binhai.gpkg
 echo
 echo "== plancheck info $plan"
 build/plancheck info "$plan"
+
+echo
+echo "== plancheck sites $plan -o build/demo/sites.gpkg   (exit 3 means a site fails, as some sample sites should)"
+mkdir -p build/demo
+rc=0
+build/plancheck sites "$plan" -o build/demo/sites.gpkg || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || exit "$rc"
