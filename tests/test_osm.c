@@ -460,6 +460,33 @@ static void test_boundary_and_structure(void)
     pc_ctx_destroy(ctx);
 }
 
+/* A study area without homes: an empty residents layer, a warning, nothing else breaks. */
+static void test_no_residents(void)
+{
+    const char *dir = tu_tmpdir("osm_no_residents");
+    char out[1024], boundary[1024];
+    snprintf(out, sizeof out, "%s", tu_path(dir, "plan.gpkg"));
+    snprintf(boundary, sizeof boundary, "%s", tu_path(dir, "north.gpkg"));
+    tu_row north[] = {{"POLYGON((500000 4318800,501000 4318800,501000 4319000,500000 4319000,500000 4318800))",
+                       {"North"}}};
+    CU_ASSERT_EQUAL(tu_write_layer(boundary, "boundary", 4548, "polygon", "name", north, 1), 0);
+    pc_ctx *ctx = pc_ctx_create();
+    pc_osm_options opts = PC_OSM_OPTIONS_INIT;
+    opts.boundary_path = boundary;
+    opts.population = 1000;
+    pc_osm_result *r = import_fixture(ctx, dir, out, &opts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    TU_ASSERT_INT(r->n_features[PC_ROLE_RESIDENTS], 0);
+    TU_ASSERT_INT(r->residents.n, 0);
+    TU_ASSERT_NEAR(r->pop_total, 0.0, 0);
+    TU_ASSERT_INT(pc_ctx_warning_count(ctx), 1);
+    TU_ASSERT_CONTAINS(pc_ctx_warning(ctx, 0), "the residents layer is empty");
+    TU_ASSERT_INT(count_where(out, "residents", NULL), 0);
+    TU_ASSERT_INT(r->n_features[PC_ROLE_FACILITIES], 10); /* facilities are kept whatever the boundary */
+    pc_osm_result_destroy(r);
+    pc_ctx_destroy(ctx);
+}
+
 static void test_errors(void)
 {
     const char *dir = tu_tmpdir("osm_errors");
@@ -480,6 +507,12 @@ static void test_errors(void)
     fclose(f);
     TU_ASSERT_INT(pc_osm_import(ctx, &r, text, out, NULL), PC_ERR_IO);
     TU_ASSERT_CONTAINS(pc_ctx_message(ctx), "notes.osm: not an OpenStreetMap extract");
+    snprintf(text, sizeof text, "%s", tu_path(dir, "city.osm.bz2"));
+    f = fopen(text, "w");
+    fputs("BZh91AY&SY", f);
+    fclose(f);
+    TU_ASSERT_INT(pc_osm_import(ctx, &r, text, out, NULL), PC_ERR_IO);
+    TU_ASSERT_CONTAINS(pc_ctx_message(ctx), "city.osm.bz2: a compressed file");
 
     /* The output folder does not exist: an error naming it, and nothing is written anywhere. */
     const char *fixture = write_fixture(dir);
@@ -574,6 +607,7 @@ int pc_test_register_osm(void)
     CU_add_test(s, "parks", test_parks);
     CU_add_test(s, "population raster", test_population_raster);
     CU_add_test(s, "boundary and structure files", test_boundary_and_structure);
+    CU_add_test(s, "no residents", test_no_residents);
     CU_add_test(s, "errors", test_errors);
     CU_add_test(s, "command line", test_cli);
     CU_add_test(s, "real extract", test_real_extract);

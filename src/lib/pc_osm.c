@@ -579,6 +579,12 @@ static int by_layer_then_count(const void *a, const void *b)
     return by_count_desc(a, b);
 }
 
+static void tally_sort(pc_osm_tally *t, int (*cmp)(const void *, const void *))
+{
+    if (t->n > 1) /* qsort must not see the NULL of an empty tally */
+        qsort(t->items, t->n, sizeof *t->items, cmp);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * Items: the objects kept while reading, in lon/lat, later in the analysis CRS
  * ---------------------------------------------------------------------------------------------- */
@@ -908,6 +914,11 @@ static pc_status open_extract(importer *im, GDALDatasetH *out)
     VSIUnlink(conf);
     if (!ds) {
         const char *msg = CPLGetLastErrorMsg();
+        const char *dot = strrchr(im->extract, '.');
+        if (dot && (strcasecmp(dot, ".bz2") == 0 || strcasecmp(dot, ".gz") == 0 || strcasecmp(dot, ".zip") == 0))
+            return pc_error(im->ctx, PC_ERR_IO, im->extract, NULL, PC_NO_FID, NULL,
+                            "a compressed file GDAL's OSM driver cannot read; decompress it first (bunzip2, gunzip "
+                            "or unzip) or convert it with 'osmium cat FILE -o EXTRACT.osm.pbf'");
         return pc_error(im->ctx, PC_ERR_IO, im->extract, NULL, PC_NO_FID, NULL,
                         "not an OpenStreetMap extract GDAL's OSM driver can read%s%s%s; give an .osm.pbf or .osm "
                         "file (e.g. from Geofabrik, BBBike or openstreetmap.org's export)",
@@ -2025,10 +2036,10 @@ pc_status pc_osm_import(pc_ctx *ctx, pc_osm_result **out, const char *extract_pa
         (s = pc_ctx_progress(ctx, 0.7, "residents")) || (s = make_residents(&im, &rs)) ||
         (s = write_plan(&im, out_path, &rs)))
         goto done;
-    qsort(im.r->highways.items, im.r->highways.n, sizeof *im.r->highways.items, by_count_desc);
-    qsort(im.r->residents.items, im.r->residents.n, sizeof *im.r->residents.items, by_count_desc);
-    qsort(im.r->unmapped.items, im.r->unmapped.n, sizeof *im.r->unmapped.items, by_count_desc);
-    qsort(im.r->skipped.items, im.r->skipped.n, sizeof *im.r->skipped.items, by_layer_then_count);
+    tally_sort(&im.r->highways, by_count_desc);
+    tally_sort(&im.r->residents, by_count_desc);
+    tally_sort(&im.r->unmapped, by_count_desc);
+    tally_sort(&im.r->skipped, by_layer_then_count);
     s = pc_ctx_progress(ctx, 1.0, "done");
 done:
     if (ds)
