@@ -155,6 +155,9 @@ static const char *write_fixture(const char *dir)
     rect(&nodes, &ways, 209, "leisure=park|access=private", 400, 600, 450, 650);
     rect(&nodes, &ways, 210, "leisure=pitch|sport=basketball", 600, 600, 630, 620);          /* sports_mid */
     line(&nodes, &ways, 211, "natural=coastline", 0, 990, 1000, 990);
+    /* A self-intersecting (bow-tie) supermarket: repaired, then a market point inside it. */
+    const double bowtie[] = {850, 700, 900, 750, 900, 700, 850, 750, 850, 700};
+    way(&nodes, &ways, 212, "shop=supermarket", 5, bowtie);
 
     double lon0, lat0, lon1, lat1, lon2, lat2, lon3, lat3;
     lonlat(&nodes, -10, -10, &lon0, &lat0);
@@ -246,8 +249,10 @@ static void test_facility_table(void)
     TU_ASSERT_INT(pc_osm_tally_get(&r->categories, "health_center"), 1);
     TU_ASSERT_INT(pc_osm_tally_get(&r->categories, "sports_mid"), 1);
     TU_ASSERT_INT(pc_osm_tally_get(&r->categories, "clinic"), 0);
+    TU_ASSERT_INT(pc_osm_tally_get(&r->categories, "market"), 1);
     TU_ASSERT_INT(r->categories.n, 15); /* every code of the default profile, zeros included */
-    TU_ASSERT_INT(r->n_features[PC_ROLE_FACILITIES], 10);
+    TU_ASSERT_INT(r->n_features[PC_ROLE_FACILITIES], 11);
+    TU_ASSERT_INT(r->n_repaired, 1); /* the bow-tie */
     TU_ASSERT_INT(pc_osm_tally_get(&r->unmapped, "amenity=restaurant"), 1);
     TU_ASSERT_INT(pc_osm_tally_get(&r->skipped, "facilities: amenity=school named as a senior high school (高中)"), 1);
     /* Read back from the file, not from the summary. */
@@ -482,7 +487,7 @@ static void test_no_residents(void)
     TU_ASSERT_INT(pc_ctx_warning_count(ctx), 1);
     TU_ASSERT_CONTAINS(pc_ctx_warning(ctx, 0), "the residents layer is empty");
     TU_ASSERT_INT(count_where(out, "residents", NULL), 0);
-    TU_ASSERT_INT(r->n_features[PC_ROLE_FACILITIES], 10); /* facilities are kept whatever the boundary */
+    TU_ASSERT_INT(r->n_features[PC_ROLE_FACILITIES], 11); /* facilities are kept whatever the boundary */
     pc_osm_result_destroy(r);
     pc_ctx_destroy(ctx);
 }

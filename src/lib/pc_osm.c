@@ -1173,7 +1173,8 @@ static pc_status choose_study_area(importer *im, GDALDatasetH ds)
     return s;
 }
 
-/* Project one item into the analysis CRS; polygons are checked and repaired. *ok = 0: skipped (counted). */
+/* Project one item into the analysis CRS; polygons (all of them in a polygonal list) are checked and
+ * repaired. *ok = 0: skipped (counted). */
 static pc_status project_item(importer *im, item *it, OGRCoordinateTransformationH ct, pc_role role, int polygonal,
                               int *ok)
 {
@@ -1196,8 +1197,10 @@ static pc_status project_item(importer *im, item *it, OGRCoordinateTransformatio
         s = skip(im, role, "empty geometry");
         goto done;
     }
-    if (polygonal) {
-        if (!pc_geom_is_polygonal(im->ctx, g) || GEOSisValid_r(im->geos, g) != 1) {
+    int is_polygon = pc_geom_is_polygonal(im->ctx, g);
+    if (polygonal || is_polygon) {
+        /* Facilities and coastlines may be polygons too: GEOSPointOnSurface needs them valid. */
+        if (!is_polygon || GEOSisValid_r(im->geos, g) != 1) {
             GEOSGeometry *fixed = pc_geom_make_valid_polygonal(im->ctx, g);
             GEOSGeom_destroy_r(im->geos, g);
             g = fixed;
