@@ -65,6 +65,8 @@ static int run_import_osm(cli_run *run)
     const char *out = run->args.value[OPT_OUTPUT];
     if (!out)
         return cli_usage_error(run, "-o PLAN.gpkg is required");
+    if (strncmp(out, "PG:", 3) == 0)
+        return cli_usage_error(run, "import-osm writes a GeoPackage (-o PLAN.gpkg); load it into PostGIS with ogr2ogr");
     if (run->args.value[OPT_POPULATION] && run->args.value[OPT_POPULATION_RASTER])
         return cli_usage_error(run, "give --population N or --population-raster FILE, not both");
     if (!cli_number(run, OPT_POPULATION, 0, 1e10, 0, &opts.population))
