@@ -127,7 +127,7 @@ static int run_coverage(cli_run *run)
     if (rc)
         goto done;
     /* Open the output first: a bad -o fails at once, not after the analysis. */
-    if (output && (pc_writer_open(run->ctx, &writer, output, pc_plan_srs(plan), pc_plan_crs(plan)) ||
+    if (output && (cli_writer_open(run, &writer, output, plan) ||
                    pc_writer_meta(writer, "command", "coverage") ||
                    pc_writer_meta(writer, "plan", pc_plan_path(plan)))) {
         rc = cli_fail(run);
@@ -157,7 +157,7 @@ done:
 }
 
 static const cli_opt coverage_options[] = {OPT_OUTPUT, OPT_JSON,    OPT_MODE,   OPT_CRS,
-                                           OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT__COUNT};
+                                           OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT_OUT_SCHEMA, OPT__COUNT};
 
 const cli_command cli_command_coverage = {
     "coverage", 20, "PLAN [-o OUT.gpkg] [--json] [--mode network|radius]",

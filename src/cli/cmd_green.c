@@ -120,7 +120,7 @@ static int run_green(cli_run *run)
         goto done;
     }
     if (output) {
-        if (pc_writer_open(run->ctx, &writer, output, pc_plan_srs(plan), pc_plan_crs(plan)) ||
+        if (cli_writer_open(run, &writer, output, plan) ||
             pc_writer_meta(writer, "command", "green") || pc_writer_meta(writer, "plan", pc_plan_path(plan)) ||
             pc_writer_meta(writer, "mode", pc_green_mode_name(result->mode)) ||
             pc_green_write(run->ctx, writer, result) || pc_writer_commit(writer)) {
@@ -144,7 +144,7 @@ done:
 }
 
 static const cli_opt green_options[] = {OPT_OUTPUT,  OPT_JSON,    OPT_MODE,   OPT_CRS,
-                                        OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT__COUNT};
+                                        OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT_OUT_SCHEMA, OPT__COUNT};
 
 const cli_command cli_command_green = {
     "green", 30, "PLAN [-o OUT.gpkg] [--json] [--mode radius|network]",
