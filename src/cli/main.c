@@ -30,6 +30,8 @@ static void on_sigint(int sig)
     (void)sig;
     if (signal_ctx)
         pc_ctx_cancel(signal_ctx);
+    /* Stop a long GEOS operation (a union, a buffer) too: it fails, and the run reports the cancel. */
+    GEOS_interruptRequest();
 }
 
 /* GDAL prints warnings on stderr by default; keep them quiet, our own messages carry the context. */
@@ -97,6 +99,7 @@ int main(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C stops at once (the previous output is still untouched) */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     pc_profile_default(&run.profile);
