@@ -161,8 +161,12 @@ char *pc_qgs_text(pc_ctx *ctx, const pc_qgs_project *p)
         pc_text_xml(&t, id);
         pc_text_add(&t, "\"/>\n");
     }
+    /* QGIS reads <projectCrs> only when the project says projections are enabled. */
     pc_text_add(&t, "  </layerorder>\n  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n"
-                    "    </Paths>\n  </properties>\n");
+                    "    </Paths>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
+                    "      <ProjectCrs type=\"QString\">");
+    pc_text_xml(&t, p->crs);
+    pc_text_add(&t, "</ProjectCrs>\n    </SpatialRefSys>\n  </properties>\n");
     pc_text_printf(&t, "  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n    <Scales/>\n"
                        "    <DefaultViewExtent xmin=\"%.3f\" ymin=\"%.3f\" xmax=\"%.3f\" ymax=\"%.3f\">\n",
                    p->extent[0], p->extent[1], p->extent[2], p->extent[3]);
