@@ -271,7 +271,8 @@ static pc_status draw(pc_svg_map *m, const pc_style *style, const GEOSGeometry *
         return pc_error_plain(m->ctx, PC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         cls[i] = n_classes ? feature_class(style, i, values, numbers) : -1;
-    if (legend && !add_legend(m, LEGEND_HEADING, NULL, style->title)) {
+    /* A single symbol is one legend line under its title; classes get a heading and a line each. */
+    if (legend && n_classes && !add_legend(m, LEGEND_HEADING, NULL, style->title)) {
         s = pc_error_plain(m->ctx, PC_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -287,9 +288,11 @@ static pc_status draw(pc_svg_map *m, const pc_style *style, const GEOSGeometry *
             if (cls[i] != k)
                 continue;
             if (!geoms) {
-                if (x[i] >= m->view.env[0] && x[i] <= m->view.env[2] && y[i] >= m->view.env[1] && y[i] <= m->view.env[3])
+                if (x[i] >= m->view.env[0] && x[i] <= m->view.env[2] && y[i] >= m->view.env[1] &&
+                    y[i] <= m->view.env[3]) {
                     path_point(m, &d, x[i], y[i]);
-                drawn++;
+                    drawn++;
+                }
                 continue;
             }
             const GEOSGeometry *g = geoms[i];
