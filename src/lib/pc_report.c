@@ -656,6 +656,23 @@ static pc_status write_gpkg(pc_ctx *ctx, pc_plan *plan, pc_report_result *r, con
     if (!s && r->sea)
         s = write_plan_layer(ctx, w, ol, "sea", r->sea, &r->style_context);
     for (size_t i = 0; i < ol->n && !s; i++) {
+        /* An analysis may have stored its own style: keep it as an alternative, make the report's the default
+         * (as QGIS does when a new default style is saved), so the GeoPackage and the project agree. */
+        GDALDatasetH ds = pc_writer_dataset(w);
+        if (GDALDatasetGetLayerByName(ds, "layer_styles")) {
+            char sql[256];
+            snprintf(sql, sizeof sql, "UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = '%s'",
+                     ol->layers[i].name);
+            CPLErrorReset();
+            OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+            if (res)
+                GDALDatasetReleaseResultSet(ds, res);
+            if (CPLGetLastErrorType() >= CE_Failure) {
+                s = pc_error(ctx, PC_ERR_IO, path, "layer_styles", PC_NO_FID, NULL, "cannot update the styles (%s)",
+                             CPLGetLastErrorMsg());
+                break;
+            }
+        }
         char *qml = pc_style_qml(&ol->layers[i].style);
         if (!qml) {
             s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
