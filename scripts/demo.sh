@@ -14,3 +14,7 @@ mkdir -p build/demo
 rc=0
 build/plancheck sites "$plan" -o build/demo/sites.gpkg || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || exit "$rc"
+
+echo
+echo "== plancheck report $plan -o out/binhai   (every analysis: HTML report, QGIS project, styled GeoPackage)"
+build/plancheck report "$plan" -o out/binhai
