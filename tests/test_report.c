@@ -131,6 +131,17 @@ static void test_everything_written(void)
     TU_ASSERT_NEAR(r->subdistricts[1].pop, 900, 1e-9);
     TU_ASSERT_NEAR(r->total.pop, 2100, 1e-9);
     TU_ASSERT_NEAR(r->total.area_km2, 2.0, 1e-9);
+    /* Without facilities there is no life circle coverage; the rest of the plan has what green space needs. */
+    CU_ASSERT(!r->ran[PC_REPORT_COVERAGE]);
+    if (r->ran[PC_REPORT_GREEN]) {
+        /* One 100 x 100 m park in West, serving 500 m (>= 5000 m2): the resident at (500500, 4318700) is 100 m
+         * from it, the others 566 m and 894 m away. 10000 m2 / 1300 people in West, / 2100 in all. */
+        TU_ASSERT_NEAR(r->units[0].park_m2_per_person, 10000.0 / 1300, 1e-6);
+        TU_ASSERT_NEAR(r->units[1].park_m2, 0, 1e-9);
+        TU_ASSERT_NEAR(r->units[0].park_service_cov, 1200.0 / 1300, 1e-9);
+        TU_ASSERT_NEAR(r->total.park_m2_per_person, 10000.0 / 2100, 1e-6);
+        TU_ASSERT_NEAR(r->total.park_service_cov, 1200.0 / 2100, 1e-9);
+    }
 
     json_object *summary = json_object_from_file(tu_path(out, "summary.json"));
     CU_ASSERT_PTR_NOT_NULL_FATAL(summary);
@@ -191,8 +202,8 @@ static void test_everything_written(void)
     CU_ASSERT_PTR_NULL(strstr(html, "href=\"http"));
     free(html);
     char *csv = slurp(tu_path(out, "units.csv"));
-    TU_ASSERT_CONTAINS(csv, "West,西区,main,1,1300\r\n");
-    TU_ASSERT_CONTAINS(csv, "Total,合计,,2,2100\r\n");
+    TU_ASSERT_CONTAINS(csv, "West,西区,main,1,1300");
+    TU_ASSERT_CONTAINS(csv, "Total,合计,,2,2100");
     free(csv);
     pc_report_result_destroy(fx.ctx, r);
     close_plan(&fx);
