@@ -284,7 +284,7 @@ static pc_status begin_map(map_job *job, pc_svg_map **map, const char *title)
     o.title = title;
     o.width_px = 720;
     o.height_px = 680;
-    o.legend_px = 320;
+    o.legend_px = 380;
     o.crs_label = crs;
     o.north_deg = job->r->north_deg;
     o.attribution = job->r->osm ? "Coastline and sea: (c) OpenStreetMap contributors, ODbL 1.0" : NULL;
