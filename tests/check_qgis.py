@@ -37,11 +37,14 @@ def main():
     check(ok, "QgsProject.read(plancheck.qgs)")
     layers = list(project.mapLayers().values())
     check(len(layers) > 0, "the project has %d layers" % len(layers))
+    own_gpkg = os.path.realpath(os.path.join(report_dir, "plancheck.gpkg"))
     for layer in layers:
         check(layer.isValid(), "layer %s is valid (%s)" % (layer.name(), layer.source()))
-        check("plancheck.gpkg" in layer.source() and not os.path.isabs(layer.source().split("|")[0]) or
-              os.path.dirname(os.path.abspath(layer.source().split("|")[0])) == os.path.abspath(report_dir),
+        check(os.path.realpath(layer.source().split("|")[0]) == own_gpkg,
               "layer %s reads the report's own GeoPackage" % layer.name())
+    qgs_text = open(os.path.join(report_dir, "plancheck.qgs"), encoding="utf-8").read()
+    check("<datasource>./plancheck.gpkg|layername=" in qgs_text and "<datasource>/" not in qgs_text,
+          "the project names its data by relative paths")
     check(project.crs().authid() == summary["crs"], "project CRS %s is the analysis CRS %s" %
           (project.crs().authid(), summary["crs"]))
     extent = project.viewSettings().defaultViewExtent()

@@ -371,6 +371,15 @@ static void test_cli(void)
     CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(j, "crs")), "EPSG:4548");
     TU_ASSERT_INT(json_object_array_length(json_object_object_get(j, "units")), 2);
     json_object_put(j);
+    /* Progress only on a terminal: none here (stderr is a file), some under a pseudo-terminal. */
+    CU_ASSERT_PTR_NULL(strstr(tu_stderr(), "report: drawing the maps"));
+    if (tu_exists("/usr/bin/script")) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/script -qec '%s report %s -o %s/out >/dev/null' /dev/null", PC_BINARY,
+                 plan_path, dir);
+        TU_ASSERT_INT(tu_run(cmd), 0);
+        TU_ASSERT_CONTAINS(tu_stdout(), "report: drawing the maps");
+        TU_ASSERT_CONTAINS(tu_stdout(), "100%");
+    }
     snprintf(cmd, sizeof cmd, "%s report %s", PC_BINARY, plan_path);
     TU_ASSERT_INT(tu_run(cmd), 2);
     TU_ASSERT_CONTAINS(tu_stderr(), "-o DIR");
