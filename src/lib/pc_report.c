@@ -584,8 +584,14 @@ static pc_status write_plan_layer(pc_ctx *ctx, pc_writer *w, out_layers *ol, con
         if (tmp)
             GEOSGeom_destroy_r(geos, tmp);
     }
-    if (!s && !register_layer(ol, name, GROUP_PLAN, symbol_of_family(family < 0 ? 2 : family), want_multi, l->extent, sc))
+    out_layer *reg = NULL;
+    if (!s && !(reg = register_layer(ol, name, GROUP_PLAN, symbol_of_family(family < 0 ? 2 : family), want_multi,
+                                     l->extent, sc)))
         s = pc_error_plain(ctx, PC_ERR_ARG, "too many layers for one report");
+    /* Labels name only fields the layer has (QGIS shows no label when the expression names a missing one). */
+    if (reg && reg->style.label_expression[0] && !l->fields[PC_FIELD_NAME_ZH])
+        snprintf(reg->style.label_expression, sizeof reg->style.label_expression, "%s",
+                 l->fields[PC_FIELD_NAME] ? "\"name\"" : "");
     return s;
 }
 
