@@ -27,7 +27,7 @@ static const char *const CSS =
     ".badge.na{background:#999}"
     "table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 4px}"
     "th,td{border:1px solid #d5d5d5;padding:4px 7px;text-align:left;vertical-align:top}"
-    "th{background:#efeee9}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "th{background:#efeee9}td.nm{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
     "td.bad{background:#fbe0dd}td.good{background:#e2f3e0}td.na{color:#999;text-align:center}"
     "tr.total td{font-weight:bold;background:#f5f5f0}"
     "figure{margin:18px 0 26px}figcaption{font-size:13px;color:#444;margin-top:4px}"
@@ -58,6 +58,8 @@ static void target_value(pc_text *t, const pc_report_target *tg, double v)
         pc_text_printf(t, "%.1f%%", v * 100);
     else if (strcmp(tg->unit, "m2") == 0)
         pc_text_printf(t, "%.2f m²", v);
+    else if (strcmp(tg->unit, "sites") == 0)
+        pc_text_printf(t, "%.0f %s", v, v == 1 ? "site" : "sites");
     else
         pc_text_printf(t, "%.0f %s", v, tg->unit);
 }
@@ -154,7 +156,7 @@ static const char *tier_text(const char *tier)
 
 static void unit_row(pc_text *t, const pc_report_result *r, const pc_report_unit *u, int with_tier, int total)
 {
-    pc_text_add(t, total ? "<tr class=\"total\"><td>" : "<tr><td>");
+    pc_text_add(t, total ? "<tr class=\"total\"><td class=\"nm\">" : "<tr><td class=\"nm\">");
     esc(t, u->name_zh);
     pc_text_add(t, "</td><td>");
     esc(t, u->name);
