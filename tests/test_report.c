@@ -209,6 +209,63 @@ static void test_everything_written(void)
     close_plan(&fx);
 }
 
+#ifdef PC_REPORT_WITH_COVERAGE
+static void test_coverage_by_radius(void)
+{
+    const char *dir = tu_tmpdir("report_coverage");
+    char plan_path[1024], out[1024];
+    snprintf(plan_path, sizeof plan_path, "%s", make_plan(dir, 0, 1));
+    snprintf(out, sizeof out, "%s/report", dir);
+    /* Every category at one point (500500, 4318650): the residents are 50 m, 541 m and 1097 m from it, so
+     * 1200 + 100 people within 1000 m (15 min), 1200 within 500 m (10 min) and 300 m (5 min). */
+    static const char *const codes[] = {"middle_school", "health_center", "culture_center", "sports_large",
+                                        "elderly_care", "community_service", "mall", "primary_school", "market",
+                                        "sports_mid", "kindergarten", "clinic", "elderly_daycare", "fitness",
+                                        "convenience"};
+    tu_row facilities[15];
+    for (int i = 0; i < 15; i++) {
+        memset(&facilities[i], 0, sizeof facilities[i]);
+        facilities[i].wkt = "POINT(500500 4318650)";
+        facilities[i].values[0] = codes[i];
+        facilities[i].values[1] = codes[i];
+    }
+    tu_write_layer(plan_path, "facilities", 4548, "point", "category,name", facilities, 15);
+    fixture fx;
+    CU_ASSERT_FATAL(open_plan(&fx, plan_path));
+    pc_report_options o = PC_REPORT_OPTIONS_INIT;
+    o.out_dir = out;
+    o.coverage_mode = "radius";
+    pc_report_result *r = NULL;
+    TU_ASSERT_INT(pc_report_run(fx.ctx, fx.plan, &fx.profile, &o, &r), PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_FATAL(r->ran[PC_REPORT_COVERAGE]);
+    CU_ASSERT_STRING_EQUAL(r->coverage_mode, "radius");
+    TU_ASSERT_NEAR(r->total.cov_pop[0], 1300.0 / 2100, 1e-9);
+    TU_ASSERT_NEAR(r->total.cov_pop[1], 1200.0 / 2100, 1e-9);
+    TU_ASSERT_NEAR(r->total.cov_pop[2], 1200.0 / 2100, 1e-9);
+    TU_ASSERT_NEAR(r->units[0].cov_pop[0], 1.0, 1e-9);
+    TU_ASSERT_NEAR(r->units[1].cov_pop[0], 0.0, 1e-9);
+    json_object *summary = json_object_from_file(tu_path(out, "summary.json"));
+    json_object *t = target(summary, "life_circle_15min_pop");
+    TU_ASSERT_NEAR(json_object_get_double(json_object_object_get(t, "value")), 1300.0 / 2100, 1e-6);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(t, "status")), "fail");
+    json_object_put(summary);
+    CU_ASSERT(tu_exists(tu_path(out, "categories.csv")));
+    char *html = slurp(tu_path(out, "report.html"));
+    TU_ASSERT_CONTAINS(html, "15-minute life circle coverage 十五分钟生活圈覆盖率");
+    TU_ASSERT_CONTAINS(html, "61.9%"); /* 1300 / 2100 */
+    free(html);
+    GDALDatasetH ds = GDALOpenEx(tu_path(out, "plancheck.gpkg"), GDAL_OF_VECTOR, NULL, NULL, NULL);
+    CU_ASSERT_PTR_NOT_NULL(GDALDatasetGetLayerByName(ds, "coverage_units"));
+    OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
+    OGR_L_SetAttributeFilter(styles, "f_table_name = 'coverage_units' AND useAsDefault = 1");
+    TU_ASSERT_INT(OGR_L_GetFeatureCount(styles, 1), 1);
+    GDALClose(ds);
+    pc_report_result_destroy(fx.ctx, r);
+    close_plan(&fx);
+}
+#endif
+
 static void test_skips_what_the_plan_lacks(void)
 {
     const char *dir = tu_tmpdir("report_skips");
@@ -397,6 +454,9 @@ int pc_test_register_report(void)
     if (!s)
         return -1;
     CU_add_test(s, "every file written, hand-counted units, styles table", test_everything_written);
+#ifdef PC_REPORT_WITH_COVERAGE
+    CU_add_test(s, "life circle coverage by radius, counted by hand", test_coverage_by_radius);
+#endif
     CU_add_test(s, "analyses the plan lacks layers for are skipped", test_skips_what_the_plan_lacks);
     CU_add_test(s, "an earlier report is replaced, someone's folder never", test_replaces_an_earlier_report_and_nothing_else);
     CU_add_test(s, "a failure leaves no folder", test_failure_leaves_nothing);

@@ -210,6 +210,39 @@ static void units_section(pc_text *t, const pc_report_result *r)
     }
 }
 
+#ifdef PC_REPORT_WITH_COVERAGE
+static void categories_section(pc_text *t, const pc_report_result *r)
+{
+    const pc_coverage_result *c = r->coverage;
+    if (!c)
+        return;
+    const pc_profile *p = &c->profile;
+    pc_text_printf(t, "<section id=\"categories\"><h2>Life circle facilities 生活圈配套设施</h2>\n<p>Coverage measured "
+                      "%s at %.0f m per minute (GB 50180-2018; target %.0f%%). A resident is covered at a level when "
+                      "every category of the level is within its distance.</p>\n",
+                   c->mode == PC_COVERAGE_NETWORK ? "along the streets" : "as straight-line radius",
+                   p->walk_speed_m_per_min, 100 * p->target_coverage);
+    pc_text_add(t, "<table><thead><tr><th>Level 层级</th><th>Category 设施</th><th>类别</th><th>Distance</th>"
+                   "<th>Facilities 数量</th><th>Residents within reach 覆盖人口比例</th></tr></thead><tbody>\n");
+    for (int l = 0; l < PC_N_LEVELS; l++)
+        for (int k = 0; k < p->n_categories; k++) {
+            const pc_category *cat = &p->categories[k];
+            if (cat->level_min != pc_levels_min[l])
+                continue;
+            pc_text_printf(t, "<tr><td>%d min</td><td>", cat->level_min);
+            esc(t, cat->name_en[0] ? cat->name_en : cat->code);
+            pc_text_add(t, "</td><td>");
+            esc(t, cat->name_zh);
+            pc_text_printf(t, "</td><td class=\"n\">%.0f m</td><td class=\"n%s\">%zu</td>", cat->distance_m,
+                           c->n_facilities[k] ? "" : " bad", c->n_facilities[k]);
+            cell_share(t, c->total.cov_category[k], p->target_coverage, 0);
+            pc_text_add(t, "</tr>\n");
+        }
+    pc_text_add(t, "</tbody></table>\n<p class=\"small\">Table as CSV: <a href=\"categories.csv\">categories.csv</a>."
+                   "</p></section>\n");
+}
+#endif
+
 static void sites_section(pc_text *t, const pc_report_result *r)
 {
     if (!r->sites)
@@ -404,6 +437,93 @@ static pc_status overview_map(map_job *job)
                              "labels are the units' names.");
 }
 
+#if defined(PC_REPORT_WITH_COVERAGE) || defined(PC_REPORT_WITH_GREEN)
+/* Markers at the points of some residents (index list into the residents layer). */
+static pc_status resident_points(map_job *job, pc_svg_map *map, const pc_layer *res, const size_t *idx, size_t n,
+                                 const char *title, unsigned char r, unsigned char g, unsigned char b, double size_mm)
+{
+    double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    pc_status s = PC_OK;
+    if (!x || !y)
+        s = pc_error_plain(job->ctx, PC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n && !s; i++)
+        x[i] = res->x[idx[i]], y[i] = res->y[idx[i]];
+    if (!s) {
+        pc_style style;
+        memset(&style, 0, sizeof style);
+        style.type = PC_STYLE_SINGLE;
+        snprintf(style.title, sizeof style.title, "%s", title);
+        style.symbol.type = PC_SYMBOL_MARKER;
+        style.symbol.fill = (pc_rgba){r, g, b, 220};
+        style.symbol.size_mm = size_mm;
+        s = pc_svg_map_points(map, &style, x, y, n, NULL, NULL, 1);
+    }
+    free(x);
+    free(y);
+    return s;
+}
+
+#endif
+
+#ifdef PC_REPORT_WITH_COVERAGE
+static pc_status coverage_map(map_job *job)
+{
+    const pc_report_result *r = job->r;
+    const pc_coverage_result *c = r->coverage;
+    if (!c)
+        return PC_OK;
+    pc_svg_map *map = NULL;
+    const GEOSGeometry **geoms = NULL;
+    double *numbers = NULL;
+    size_t *uncovered = NULL, n_uncovered = 0;
+    pc_status s = begin_map(job, &map, "15-minute life circle coverage 十五分钟生活圈覆盖率");
+    if (s)
+        return s;
+    if (!(s = base_layers(job, map)) && r->n_units) {
+        geoms = malloc(r->n_units * sizeof *geoms);
+        numbers = malloc(r->n_units * sizeof *numbers);
+        if (!geoms || !numbers)
+            s = pc_error_plain(job->ctx, PC_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < r->n_units && !s; i++)
+            geoms[i] = r->units[i].geom, numbers[i] = r->units[i].cov_pop[0];
+        pc_style style;
+        pc_style_for_layer(&style, "coverage_units", PC_SYMBOL_FILL, &r->style_context);
+        if (!s)
+            s = pc_svg_map_layer(map, &style, geoms, r->n_units, NULL, numbers, 1);
+    }
+    if (!s)
+        s = draw_layer(job, map, pc_plan_layer(job->plan, PC_ROLE_SUBDISTRICTS), "subdistricts", 1);
+    if (!s && c->residents) {
+        uncovered = malloc((c->n_residents ? c->n_residents : 1) * sizeof *uncovered);
+        if (!uncovered)
+            s = pc_error_plain(job->ctx, PC_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < c->n_residents && !s; i++)
+            if (!(c->flags[i] & PC_COVERAGE_LEVEL_BIT(0)) && c->residents->pop[i] > 0)
+                uncovered[n_uncovered++] = i;
+        if (!s)
+            s = resident_points(job, map, c->residents, uncovered, n_uncovered,
+                                "Not covered in 15 minutes 十五分钟未覆盖", 215, 25, 28, 1.3);
+    }
+    if (!s)
+        s = top_layers(job, map);
+    if (!s)
+        s = unit_labels(job, map);
+    free(geoms);
+    free(numbers);
+    free(uncovered);
+    if (s) {
+        pc_svg_map_destroy(map);
+        return s;
+    }
+    char caption[512];
+    snprintf(caption, sizeof caption,
+             "Structure units shaded by the share of residents within the 15-minute walk (%s) of every 15-minute "
+             "facility category; red dots are residents not covered (%zu points).",
+             c->mode == PC_COVERAGE_NETWORK ? "along the streets" : "straight-line radius", n_uncovered);
+    return end_map(job, map, caption);
+}
+#endif
+
 static pc_status parks_map(map_job *job)
 {
     const pc_plan *plan = job->plan;
@@ -414,19 +534,49 @@ static pc_status parks_map(map_job *job)
     pc_status s = begin_map(job, &map, "Parks 公园绿地");
     if (s)
         return s;
+#ifdef PC_REPORT_WITH_GREEN
+    const pc_green_result *g = job->r->green;
+#else
+    const void *g = NULL;
+#endif
     if (!(s = base_layers(job, map)))
         s = draw_layer(job, map, pc_plan_layer(plan, PC_ROLE_BUILTUP), "builtup", 1);
+#ifdef PC_REPORT_WITH_GREEN
+    if (!s && g) {
+        const GEOSGeometry *areas[PC_MAX_PARK_TIERS];
+        size_t n = 0;
+        for (size_t k = 0; k < g->n_tiers; k++)
+            if (g->tiers[k].geom)
+                areas[n++] = g->tiers[k].geom;
+        pc_style style;
+        pc_style_for_layer(&style, "park_service_areas", PC_SYMBOL_FILL, &job->r->style_context);
+        s = pc_svg_map_layer(map, &style, areas, n, NULL, NULL, 1);
+    }
     if (!s)
         s = draw_layer(job, map, parks, "parks", 1);
+    if (!s && g && g->residents) {
+        size_t *idx = malloc((g->n_uncovered ? g->n_uncovered : 1) * sizeof *idx);
+        if (!idx)
+            s = pc_error_plain(job->ctx, PC_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < g->n_uncovered && !s; i++)
+            idx[i] = g->uncovered[i].resident;
+        if (!s)
+            s = resident_points(job, map, g->residents, idx, g->n_uncovered,
+                                "Outside every park service area 公园服务盲区", 215, 25, 28, 1.1);
+        free(idx);
+    }
+#endif
     if (!s)
         s = top_layers(job, map);
-    if (!s && !job->r->ran[PC_REPORT_GREEN])
+    if (!s && !g)
         s = pc_svg_map_legend_note(map, "service areas: green space analysis not run");
     if (s) {
         pc_svg_map_destroy(map);
         return s;
     }
-    return end_map(job, map, "Park green space (CJJ/T 85-2017 class G1).");
+    return end_map(job, map, g ? "Park green space (CJJ/T 85-2017 class G1) and the areas the parks serve (by park "
+                                 "size, straight-line radius); red dots are residents outside every service area."
+                               : "Park green space (CJJ/T 85-2017 class G1).");
 }
 
 static pc_status sites_map(map_job *job)
@@ -493,6 +643,10 @@ static pc_status maps_section(map_job *job)
 {
     pc_text_add(job->page, "<section id=\"maps\"><h2>Maps 图件</h2>\n");
     pc_status s = overview_map(job);
+#ifdef PC_REPORT_WITH_COVERAGE
+    if (!s)
+        s = coverage_map(job);
+#endif
     if (!s)
         s = parks_map(job);
     if (!s)
@@ -578,6 +732,9 @@ pc_status pc_html_page(pc_ctx *ctx, pc_text *t, const pc_plan *plan, const pc_re
     pc_text_add(t, "</header>\n");
     targets_section(t, r);
     units_section(t, r);
+#ifdef PC_REPORT_WITH_COVERAGE
+    categories_section(t, r);
+#endif
     sites_section(t, r);
     map_job job = {ctx, plan, r, t, 0};
     pc_status s = maps_section(&job);

@@ -246,6 +246,91 @@ done:
     return s;
 }
 
+#ifdef PC_REPORT_WITH_COVERAGE
+static void copy_coverage_row(pc_report_unit *u, const pc_coverage_row *row)
+{
+    for (int l = 0; l < PC_N_LEVELS; l++)
+        u->cov_pop[l] = row->cov_level[l];
+    u->cov15_builtup = row->cov15_builtup;
+}
+
+static pc_status run_coverage(pc_ctx *ctx, pc_plan *plan, const pc_report_options *opts, pc_report_result *r)
+{
+    if (!pc_plan_has(plan, PC_ROLE_RESIDENTS) || !pc_plan_has(plan, PC_ROLE_FACILITIES)) {
+        snprintf(r->skipped[PC_REPORT_COVERAGE], sizeof r->skipped[0], "the plan has no '%s' layer",
+                 pc_plan_has(plan, PC_ROLE_RESIDENTS) ? "facilities" : "residents");
+        return PC_OK;
+    }
+    pc_coverage_options co = PC_COVERAGE_OPTIONS_INIT;
+    co.mode = PC_COVERAGE_NETWORK;
+    if (opts->coverage_mode && strcmp(opts->coverage_mode, "radius") == 0)
+        co.mode = PC_COVERAGE_RADIUS;
+    if (co.mode == PC_COVERAGE_NETWORK && !pc_plan_has(plan, PC_ROLE_STREETS)) {
+        /* Without streets the walking distance cannot be measured: the straight-line radius is the fallback. */
+        if (opts->coverage_mode)
+            pc_ctx_warn(ctx, "coverage: the plan has no 'streets' layer: measured by straight-line radius instead");
+        co.mode = PC_COVERAGE_RADIUS;
+    }
+    co.service_areas = 1;
+    pc_status s = pc_coverage_run(ctx, plan, &r->profile, &co, &r->coverage);
+    if (s)
+        return s;
+    r->ran[PC_REPORT_COVERAGE] = 1;
+    r->coverage_mode = pc_coverage_mode_name(r->coverage->mode);
+    for (size_t i = 0; i < r->n_units && i < r->coverage->n_units; i++)
+        copy_coverage_row(&r->units[i], &r->coverage->units[i]);
+    for (size_t i = 0; i < r->n_subdistricts && i < r->coverage->n_subdistricts; i++)
+        copy_coverage_row(&r->subdistricts[i], &r->coverage->subdistricts[i]);
+    copy_coverage_row(&r->total, &r->coverage->total);
+    return PC_OK;
+}
+#else
+static pc_status run_coverage(pc_ctx *ctx, pc_plan *plan, const pc_report_options *opts, pc_report_result *r)
+{
+    (void)ctx, (void)plan, (void)opts;
+    snprintf(r->skipped[PC_REPORT_COVERAGE], sizeof r->skipped[0], "not available in this build of plancheck");
+    return PC_OK;
+}
+#endif
+
+#ifdef PC_REPORT_WITH_GREEN
+static void copy_green_row(pc_report_unit *u, const pc_green_row *row)
+{
+    u->park_m2 = row->park_m2;
+    u->park_m2_per_person = row->park_m2_per_person;
+    u->park_service_cov = row->park_service_cov;
+}
+
+static pc_status run_green(pc_ctx *ctx, pc_plan *plan, pc_report_result *r)
+{
+    const pc_role needed[] = {PC_ROLE_PARKS, PC_ROLE_RESIDENTS, PC_ROLE_STRUCTURE};
+    for (size_t i = 0; i < sizeof needed / sizeof *needed; i++)
+        if (!pc_plan_has(plan, needed[i])) {
+            snprintf(r->skipped[PC_REPORT_GREEN], sizeof r->skipped[0], "the plan has no '%s' layer",
+                     pc_role_name(needed[i]));
+            return PC_OK;
+        }
+    pc_green_options go = PC_GREEN_OPTIONS_INIT;
+    pc_status s = pc_green_run(ctx, plan, &r->profile, &go, &r->green);
+    if (s)
+        return s;
+    r->ran[PC_REPORT_GREEN] = 1;
+    for (size_t i = 0; i < r->n_units && i < r->green->n_units; i++)
+        copy_green_row(&r->units[i], &r->green->units[i]);
+    for (size_t i = 0; i < r->n_subdistricts && i < r->green->n_subdistricts; i++)
+        copy_green_row(&r->subdistricts[i], &r->green->subdistricts[i]);
+    copy_green_row(&r->total, &r->green->total);
+    return PC_OK;
+}
+#else
+static pc_status run_green(pc_ctx *ctx, pc_plan *plan, pc_report_result *r)
+{
+    (void)ctx, (void)plan;
+    snprintf(r->skipped[PC_REPORT_GREEN], sizeof r->skipped[0], "not available in this build of plancheck");
+    return PC_OK;
+}
+#endif
+
 static pc_status run_sites(pc_ctx *ctx, pc_plan *plan, const pc_report_options *opts, pc_report_result *r)
 {
     if (!opts->sites && !pc_plan_has(plan, PC_ROLE_SITES)) {
@@ -647,6 +732,15 @@ static pc_status write_gpkg(pc_ctx *ctx, pc_plan *plan, pc_report_result *r, con
     /* Results first (their groups sit above the plan in QGIS), in the order of the project's groups. */
     if (!s && r->sites && !(s = pc_sites_write(ctx, w, r->sites)))
         s = register_new_layers(ctx, w, ol, GROUP_SITES, &r->style_context);
+#ifdef PC_REPORT_WITH_COVERAGE
+    if (!s && r->coverage && !(s = pc_ctx_progress(ctx, 0.1, "report: writing the coverage layers")) &&
+        !(s = pc_coverage_write(ctx, w, r->coverage)))
+        s = register_new_layers(ctx, w, ol, GROUP_COVERAGE, &r->style_context);
+#endif
+#ifdef PC_REPORT_WITH_GREEN
+    if (!s && r->green && !(s = pc_green_write(ctx, w, r->green)))
+        s = register_new_layers(ctx, w, ol, GROUP_GREEN, &r->style_context);
+#endif
     if (s)
         goto done;
     if ((s = pc_ctx_progress(ctx, 0.3, "report: writing the plan layers")))
@@ -811,6 +905,25 @@ static pc_status write_csvs(pc_ctx *ctx, pc_report_result *r, const char *dir)
         if ((s = write_csv(ctx, r, dir, "subdistricts.csv", &t)))
             return s;
     }
+#ifdef PC_REPORT_WITH_COVERAGE
+    if (r->coverage) {
+        const pc_coverage_result *c = r->coverage;
+        pc_text_add(&t, CSV_BOM "category,name_zh,level_min,distance_m,facilities,cov_pop\r\n");
+        for (int k = 0; k < c->profile.n_categories; k++) {
+            const pc_category *cat = &c->profile.categories[k];
+            pc_text_csv(&t, cat->code);
+            pc_text_add(&t, ",");
+            pc_text_csv(&t, cat->name_zh);
+            pc_text_printf(&t, ",%d", cat->level_min);
+            csv_number(&t, cat->distance_m, 1);
+            pc_text_printf(&t, ",%zu", c->n_facilities[k]);
+            csv_number(&t, c->total.cov_category[k], 4);
+            pc_text_add(&t, "\r\n");
+        }
+        if ((s = write_csv(ctx, r, dir, "categories.csv", &t)))
+            return s;
+    }
+#endif
     if (r->sites) {
         pc_text_add(&t, CSV_BOM "fid,name,name_zh,use,verdict,hectares,coast_distance_m,reasons,reasons_zh\r\n");
         for (size_t i = 0; i < r->sites->n_sites; i++) {
@@ -909,6 +1022,14 @@ json_object *pc_report_to_json(const pc_plan *plan, const pc_report_result *r)
             json_object_object_add(o, "skipped", json_object_new_string(r->skipped[a]));
         if (a == PC_REPORT_SITES && r->sites)
             json_object_object_add(o, "result", pc_sites_to_json_summary(plan, r->sites));
+#ifdef PC_REPORT_WITH_COVERAGE
+        if (a == PC_REPORT_COVERAGE && r->coverage)
+            json_object_object_add(o, "result", pc_coverage_to_json(plan, r->coverage));
+#endif
+#ifdef PC_REPORT_WITH_GREEN
+        if (a == PC_REPORT_GREEN && r->green)
+            json_object_object_add(o, "result", pc_green_to_json(plan, r->green));
+#endif
         if (a == PC_REPORT_COVERAGE && r->coverage_mode)
             json_object_object_add(o, "mode", json_object_new_string(r->coverage_mode));
         json_object_object_add(analyses, analysis_names[a], o);
@@ -1112,12 +1233,9 @@ pc_status pc_report_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, c
         goto done;
 
     /* The analyses. */
-    snprintf(r->skipped[PC_REPORT_COVERAGE], sizeof r->skipped[0],
-             "not available in this build of plancheck");
-    snprintf(r->skipped[PC_REPORT_GREEN], sizeof r->skipped[0], "not available in this build of plancheck");
     if ((s = pc_ctx_progress(ctx, 0.0, "report: reading the plan")) || (s = plan_units(ctx, plan, r)))
         goto done;
-    if ((s = run_sites(ctx, plan, opts, r)))
+    if ((s = run_coverage(ctx, plan, opts, r)) || (s = run_green(ctx, plan, r)) || (s = run_sites(ctx, plan, opts, r)))
         goto done;
     build_targets(r);
     if ((s = read_provenance(ctx, plan, r)))
@@ -1158,6 +1276,12 @@ void pc_report_result_destroy(pc_ctx *ctx, pc_report_result *r)
     if (!r)
         return;
     pc_sites_result_destroy(ctx, r->sites);
+#ifdef PC_REPORT_WITH_GREEN
+    pc_green_result_destroy(ctx, r->green);
+#endif
+#ifdef PC_REPORT_WITH_COVERAGE
+    pc_coverage_result_destroy(ctx, r->coverage);
+#endif
     pc_info_result_destroy(r->info);
     pc_layer_destroy(ctx, r->sea);
     free(r->units);
