@@ -64,9 +64,21 @@ PY
     for text in "${expected[@]}"; do
         grep -qF -- "$text" "$work/$name.dom" && ok "page shows '$text'" || fail "page lacks '$text'"
     done
+    # Each analysis that ran has its part of the page.
+    local ran
+    ran=$(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["analyses"]; print(" ".join(k for k in a if a[k]["ran"]))' "$dir/summary.json")
+    local want_maps=1
+    for a in $ran; do
+        case $a in
+            coverage) text="15-minute life circle coverage 十五分钟生活圈覆盖率"; want_maps=$((want_maps + 1)) ;;
+            green) text="Outside every park service area 公园服务盲区"; want_maps=$((want_maps + 1)) ;;
+            sites) text="Proposed sites 选址核查"; want_maps=$((want_maps + 1)) ;;
+        esac
+        grep -qF -- "$text" "$work/$name.dom" && ok "$a ran: page shows '$text'" || fail "$a ran but the page lacks '$text'"
+    done
     local maps
     maps=$(grep -o '<svg[^>]*class="map"' "$work/$name.dom" | wc -l)
-    ((maps >= 2)) && ok "$maps inline SVG maps" || fail "only $maps inline SVG maps"
+    ((maps >= want_maps)) && ok "$maps inline SVG maps (analyses ran: ${ran:-none})" || fail "only $maps inline SVG maps"
 }
 
 make_tiny_plan "$work/tiny.gpkg"
