@@ -361,7 +361,7 @@ static void swatch(pc_text *t, const pc_symbol *s, double x, double y)
 {
     char fill[8], stroke[8];
     if (s->type == PC_SYMBOL_MARKER) {
-        double r = fmax(s->size_mm * PC_STYLE_PX_PER_MM / 2, 1.5);
+        double r = fmax(s->size_mm * PC_STYLE_PX_PER_MM / 2, 3.0); /* legible in the legend even for tiny dots */
         pc_text_printf(t, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>\n", x + 12,
                        y + 7, r, pc_rgba_hex(fill, s->fill), s->fill.a / 255.0);
     } else if (s->type == PC_SYMBOL_LINE) {
