@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,6 +72,19 @@ int cli_open_plan(cli_run *run, pc_plan **plan)
     if (run->args.value[OPT_PROFILE] && pc_profile_load(run->ctx, &run->profile, run->args.value[OPT_PROFILE]))
         return cli_fail(run);
     return CLI_EXIT_OK;
+}
+
+pc_status cli_writer_open(cli_run *run, pc_writer **w, const char *path, pc_plan *plan)
+{
+    const char *schema = run->args.value[OPT_OUT_SCHEMA];
+    *w = NULL;
+    if (schema && strncasecmp(path, "PG:", 3) != 0)
+        return pc_error_plain(run->ctx, PC_ERR_ARG,
+                              "--out-schema applies to PostGIS outputs only (-o PG:...), not to %s", path);
+    pc_status s = pc_writer_open(run->ctx, w, path, pc_plan_srs(plan), pc_plan_crs(plan));
+    if (!s)
+        s = pc_writer_set_schema(*w, schema);
+    return s;
 }
 
 int cli_number(cli_run *run, cli_opt opt, double min, double max, double fallback, double *out)

@@ -3,6 +3,7 @@
 #define CLI_H
 
 #include "pc_ctx.h"
+#include "pc_output.h"
 #include "pc_plan.h"
 #include "pc_profile.h"
 #include <json-c/json.h>
@@ -61,6 +62,11 @@ int cli_fail(cli_run *run);
 int cli_usage_error(cli_run *run, const char *fmt, ...) PC_PRINTF(2, 3);
 /** Open the plan named by the first positional with --crs, --invalid, --schema; load the profile. */
 int cli_open_plan(cli_run *run, pc_plan **plan);
+/**
+ * Open the writer for -o PATH (a file, or PG:... with --out-schema) in the plan's CRS. Returns a
+ * status like pc_writer_open (the error is in run->ctx; report it with cli_fail).
+ */
+pc_status cli_writer_open(cli_run *run, pc_writer **w, const char *path, pc_plan *plan);
 /** Parse a numeric option; returns 0 and prints a usage error when malformed. */
 int cli_number(cli_run *run, cli_opt opt, double min, double max, double fallback, double *out);
 /** Print JSON on stdout (takes ownership of obj). */

@@ -188,7 +188,7 @@ static int write_output(cli_run *run, pc_plan *plan, const pc_sites_result *resu
 {
     pc_writer *w = NULL;
     int rc = CLI_EXIT_OK;
-    if (pc_writer_open(run->ctx, &w, path, pc_plan_srs(plan), pc_plan_crs(plan)) ||
+    if (cli_writer_open(run, &w, path, plan) ||
         pc_writer_meta(w, "command", "sites") || pc_writer_meta(w, "plan", pc_plan_path(plan)) ||
         pc_sites_write(run->ctx, w, result) || pc_writer_commit(w))
         rc = cli_fail(run);
@@ -247,7 +247,7 @@ done:
 }
 
 static const cli_opt sites_options[] = {OPT_SITES, OPT_POINT_RADIUS, OPT_OUTPUT, OPT_JSON, OPT_CRS,
-                                        OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT__COUNT};
+                                        OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT_OUT_SCHEMA, OPT__COUNT};
 
 const cli_command cli_command_sites = {
     "sites", 40, "PLAN [--sites FILE] [--point-radius M] [-o OUT.gpkg] [--json]",

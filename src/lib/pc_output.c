@@ -1,6 +1,8 @@
 /* pc_output.c: result datasets written whole or not at all (temporary file, then rename). */
 #include "pc_output.h"
 #include "pc_geom.h"
+#include "pc_output_pg.h"
+#include "pc_pg.h"
 
 #include <gdal.h>
 #include <ogr_srs_api.h>
@@ -27,10 +29,14 @@ struct pc_writer {
     OGRLayerH styles;
     int committed;
     int in_transaction;
+    pc_pg_out *pg;   /* PG: outputs: layers are built in memory, then written in one transaction */
+    char *pg_schema; /* set by pc_writer_set_schema */
 };
 
 static const char *driver_for(const char *path)
 {
+    if (pc_pg_is_source(path))
+        return "Memory";
     const char *dot = strrchr(path, '.');
     if (!dot || strcasecmp(dot, ".gpkg") == 0)
         return "GPKG";
@@ -41,10 +47,63 @@ static const char *driver_for(const char *path)
     return "GPKG";
 }
 
+/* The run's metadata table, started with the CRS, version and time. */
+static pc_status start_meta(pc_writer *w, const char *crs_name)
+{
+    pc_field_def meta_fields[] = {{"key", OFTString}, {"value", OFTString}};
+    pc_status s = pc_writer_layer(w, &w->meta, "plancheck_run", wkbNone, meta_fields, 2);
+    if (s)
+        return s;
+    char stamp[64];
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    pc_writer_meta(w, "crs", crs_name ? crs_name : "");
+    pc_writer_meta(w, "plancheck_version", PC_VERSION);
+    pc_writer_meta(w, "created_utc", stamp);
+    return PC_OK;
+}
+
+/* A PG: output: connect and check now, so a bad connection fails before any work is written. */
+static pc_status open_pg(pc_ctx *ctx, pc_writer **out, const char *path, void *srs, const char *crs_name)
+{
+    pc_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    w->ctx = ctx;
+    w->path = pc_pg_redact(path);
+    pc_status s = w->path ? pc_pg_out_open(ctx, &w->pg, path, crs_name, srs)
+                          : pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    if (s) {
+        pc_writer_destroy(w);
+        return s;
+    }
+    GDALDriverH drv = GDALGetDriverByName("Memory");
+    w->ds = drv ? GDALCreate(drv, "plancheck", 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    if (!w->ds) {
+        s = pc_error(ctx, PC_ERR_IO, w->path, NULL, PC_NO_FID, NULL, "cannot create the in-memory dataset (%s)",
+                     CPLGetLastErrorMsg());
+        pc_writer_destroy(w);
+        return s;
+    }
+    w->srs = srs ? OSRClone((OGRSpatialReferenceH)srs) : NULL;
+    if (w->srs)
+        OSRSetAxisMappingStrategy(w->srs, OAMS_TRADITIONAL_GIS_ORDER);
+    if ((s = start_meta(w, crs_name))) {
+        pc_writer_destroy(w);
+        return s;
+    }
+    *out = w;
+    return PC_OK;
+}
+
 pc_status pc_writer_open(pc_ctx *ctx, pc_writer **out, const char *path, void *srs, const char *crs_name)
 {
     *out = NULL;
     GDALAllRegister();
+    if (pc_pg_is_source(path))
+        return open_pg(ctx, out, path, srs, crs_name);
     const char *slash = strrchr(path, '/');
     char dir[4096];
     if (slash)
@@ -93,20 +152,11 @@ pc_status pc_writer_open(pc_ctx *ctx, pc_writer **out, const char *path, void *s
     if (w->srs)
         OSRSetAxisMappingStrategy(w->srs, OAMS_TRADITIONAL_GIS_ORDER);
     if (strcmp(driver_for(path), "GPKG") == 0) {
-        pc_field_def meta_fields[] = {{"key", OFTString}, {"value", OFTString}};
-        pc_status s = pc_writer_layer(w, &w->meta, "plancheck_run", wkbNone, meta_fields, 2);
+        pc_status s = start_meta(w, crs_name);
         if (s) {
             pc_writer_destroy(w);
             return s;
         }
-        char stamp[64];
-        time_t now = time(NULL);
-        struct tm tmv;
-        gmtime_r(&now, &tmv);
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-        pc_writer_meta(w, "crs", crs_name ? crs_name : "");
-        pc_writer_meta(w, "plancheck_version", PC_VERSION);
-        pc_writer_meta(w, "created_utc", stamp);
     }
     *out = w;
     return PC_OK;
@@ -229,6 +279,22 @@ pc_status pc_writer_style(pc_writer *w, const char *layer_name, const char *styl
     return pc_writer_put(w, w->styles, f, NULL);
 }
 
+pc_status pc_writer_set_schema(pc_writer *w, const char *schema)
+{
+    if (!w->pg || !schema)
+        return PC_OK;
+    const char *problem = pc_pg_ident_problem(schema);
+    if (problem)
+        return pc_error(w->ctx, PC_ERR_ARG, w->path, NULL, PC_NO_FID, NULL,
+                        "--out-schema '%s' cannot be a PostgreSQL schema name (%s); choose another", schema, problem);
+    char *copy = strdup(schema);
+    if (!copy)
+        return pc_error_plain(w->ctx, PC_ERR_NOMEM, "out of memory");
+    free(w->pg_schema);
+    w->pg_schema = copy;
+    return PC_OK;
+}
+
 pc_status pc_writer_commit(pc_writer *w)
 {
     pc_status s = pc_ctx_check_cancel(w->ctx);
@@ -236,6 +302,15 @@ pc_status pc_writer_commit(pc_writer *w)
         return s;
     if ((s = end_transaction(w)))
         return s;
+    if (w->pg) {
+        const char *schema = w->pg_schema          ? w->pg_schema
+                             : pc_pg_out_conn_schema(w->pg) ? pc_pg_out_conn_schema(w->pg)
+                                                            : PC_PG_DEFAULT_SCHEMA;
+        if ((s = pc_pg_out_commit(w->pg, w->ds, schema, "plancheck_run")))
+            return s;
+        w->committed = 1;
+        return PC_OK;
+    }
     CPLErrorReset();
     GDALClose(w->ds);
     w->ds = NULL;
@@ -262,6 +337,8 @@ void pc_writer_destroy(pc_writer *w)
         unlink(w->tmp_path);
     if (w->srs)
         OSRDestroySpatialReference(w->srs);
+    pc_pg_out_destroy(w->pg);
+    free(w->pg_schema);
     free(w->path);
     free(w->tmp_path);
     free(w);

@@ -16,7 +16,11 @@ typedef struct pc_writer pc_writer;
 /**
  * Start an output dataset at path (a GeoPackage; other GDAL formats by extension). Everything
  * is written to a temporary file beside it and renamed over path by pc_writer_commit, so a
- * failure or cancel leaves any previous output untouched. srs is the analysis CRS
+ * failure or cancel leaves any previous output untouched. A path "PG:..." (a PostgreSQL
+ * connection string) writes PostGIS tables instead: connected and checked here, the layers are
+ * built in memory and pc_writer_commit writes them in one transaction into the schema of
+ * pc_writer_set_schema, each replacing the table of the same name; a failure or cancel leaves
+ * the schema as it was. srs is the analysis CRS
  * (OGRSpatialReferenceH, borrowed); crs_name ("EPSG:4548") is recorded in the metadata table.
  * Caller owns *out (pc_writer_destroy).
  */
@@ -37,6 +41,14 @@ pc_status pc_writer_meta(pc_writer *writer, const char *key, const char *value);
 
 /** Attach a QGIS default style (QML) to a layer, in the GeoPackage 'layer_styles' table. */
 pc_status pc_writer_style(pc_writer *writer, const char *layer_name, const char *style_name, const char *qml);
+
+/**
+ * For a PostgreSQL output (path "PG:..."): the schema the result tables go to, created when
+ * missing. Default: active_schema= of the connection string, else "plancheck". Any name
+ * PostgreSQL can hold (1..63 bytes of UTF-8) is used exactly, quoted; others are refused with
+ * PC_ERR_ARG. NULL keeps the default. Ignored for files. Call before pc_writer_commit.
+ */
+pc_status pc_writer_set_schema(pc_writer *writer, const char *schema);
 
 /** Finish: close and rename into place. The writer must still be destroyed. */
 pc_status pc_writer_commit(pc_writer *writer);

@@ -2,6 +2,7 @@
 #include "pc_plan.h"
 #include "pc_geom.h"
 #include "pc_plan_internal.h"
+#include "pc_pg.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -18,6 +19,14 @@
 #include <string.h>
 
 #define PC_MAX_SOURCES 16
+/*
+ * Facilities and streets are read only within the study area (the extent of the boundary and
+ * structure layers) grown by this margin, through the source's spatial index (PostGIS: geom &&
+ * envelope; GeoPackage: its R-tree). Walking radii are at most 1.2 km, so features farther out
+ * cannot change a result. Residents are always read whole: people outside every unit are
+ * reported, not dropped.
+ */
+#define PC_PLAN_FILTER_MARGIN_M 5000.0
 #define PC_PATH_MAX 4096
 
 static const char *const role_names[PC_ROLE_COUNT] = {
@@ -131,21 +140,7 @@ int pc_crs_auto_epsg(double lon, double lat)
 }
 
 /* Shown in messages and outputs: never print a password from a PG: connection string. */
-static char *redact_source(const char *source)
-{
-    char *copy = strdup(source);
-    if (!copy)
-        return NULL;
-    char *p = strstr(copy, "password=");
-    if (p) {
-        char *end = p + 9;
-        while (*end && *end != ' ')
-            end++;
-        memmove(p + 9 + 3, end, strlen(end) + 1);
-        memcpy(p + 9, "***", 3);
-    }
-    return copy;
-}
+static char *redact_source(const char *source) { return pc_pg_redact(source); }
 
 static int is_pg(const char *s) { return strncmp(s, "PG:", 3) == 0 || strncmp(s, "pg:", 3) == 0; }
 
@@ -158,6 +153,42 @@ static char *resolve_path(const pc_plan *plan, const char *source)
     if (out)
         snprintf(out, len, "%s/%s", plan->plan_dir, source);
     return out;
+}
+
+/* Rows of a query without user input (GDAL's SQL, on its own connection). -1 when it fails. */
+static long long pg_count(GDALDatasetH ds, const char *sql, const char *equal_to)
+{
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    if (!res)
+        return -1;
+    long long n = 0;
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(res)) != NULL) {
+        /* Compared here, not in SQL: the value (a schema name) never becomes SQL text. */
+        n += !equal_to || strcmp(OGR_F_GetFieldAsString(f, 0), equal_to) == 0;
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, res);
+    return n;
+}
+
+/* A PostGIS plan source: PostGIS installed, and the --schema asked for present. */
+static pc_status check_pg_source(pc_ctx *ctx, const pc_plan *plan, GDALDatasetH ds, const char *source,
+                                 const char *shown_as)
+{
+    char where[512];
+    pc_pg_describe(source, where, sizeof where);
+    if (pg_count(ds, "SELECT extname FROM pg_extension WHERE extname = 'postgis'", NULL) == 0)
+        return pc_error(ctx, PC_ERR_DB, shown_as, NULL, PC_NO_FID, NULL,
+                        "PostGIS is not installed in %s, so its tables have no geometry to read; run 'CREATE "
+                        "EXTENSION postgis' there (as its owner) or point to the database that holds the plan",
+                        where);
+    if (plan->schema && pg_count(ds, "SELECT nspname::text FROM pg_namespace", plan->schema) == 0)
+        return pc_error(ctx, PC_ERR_DB, shown_as, NULL, PC_NO_FID, NULL,
+                        "--schema '%s': no such schema in %s; check the name (it is case-sensitive)", plan->schema,
+                        where);
+    return PC_OK;
 }
 
 static pc_status open_dataset(pc_ctx *ctx, pc_plan *plan, const char *source, const char *shown_as,
@@ -182,14 +213,25 @@ static pc_status open_dataset(pc_ctx *ctx, pc_plan *plan, const char *source, co
     CSLDestroy(open_options);
     if (!ds) {
         const char *why = CPLGetLastErrorMsg();
-        if (is_pg(source))
-            return pc_error(ctx, PC_ERR_IO, shown_as, NULL, PC_NO_FID, NULL,
-                            "cannot connect to the PostgreSQL server (%s); check host, port, dbname and user",
-                            *why ? why : "no reason given");
+        if (is_pg(source)) {
+            char where[512], line[1024];
+            return pc_error(ctx, PC_ERR_DB, shown_as, NULL, PC_NO_FID, NULL,
+                            "cannot connect to %s (%s); check host, port, dbname and user, and give the password "
+                            "with PGPASSWORD or ~/.pgpass",
+                            pc_pg_describe(source, where, sizeof where),
+                            pc_pg_one_line(*why ? why : "no reason given", line, sizeof line));
+        }
         return pc_error(ctx, PC_ERR_IO, shown_as, NULL, PC_NO_FID, NULL,
                         "cannot open as a vector dataset (%s); check the path and that the file is a complete "
                         "GeoPackage or another GDAL vector format",
                         *why ? why : "no such file or unrecognised format");
+    }
+    if (is_pg(source)) {
+        pc_status s = check_pg_source(ctx, plan, ds, source, shown_as);
+        if (s) {
+            GDALClose(ds);
+            return s;
+        }
     }
     plan->source_names[plan->n_sources] = strdup(source);
     plan->datasets[plan->n_sources++] = ds;
@@ -383,6 +425,15 @@ static pc_status open_role(pc_ctx *ctx, pc_plan *plan, pc_role role, GDALDataset
     if (!layer) {
         if (direct)
             goto done; /* the role is simply absent from this plan */
+        if (is_pg(rs->source)) {
+            char where[512];
+            s = pc_error(ctx, PC_ERR_DATA, shown, lname, PC_NO_FID, NULL,
+                         "no such table with a geometry column in %s%s%s%s for role '%s'; check "
+                         "layername=SCHEMA.TABLE in %s",
+                         pc_pg_describe(rs->source, where, sizeof where), plan->schema ? ", schema '" : "",
+                         plan->schema ? plan->schema : "", plan->schema ? "'" : "", role_names[role], plan->path);
+            goto done;
+        }
         s = pc_error(ctx, PC_ERR_DATA, shown, lname, PC_NO_FID, NULL,
                      "no such layer for role '%s'; check the layer name (layername=NAME) in %s", role_names[role],
                      plan->path);
@@ -518,6 +569,16 @@ pc_status pc_plan_open(pc_ctx *ctx, pc_plan **out, const char *path, const pc_pl
         int any = 0;
         for (int r = 0; r < PC_ROLE_COUNT; r++)
             any |= plan->roles[r].layer != NULL;
+        if (!any && is_pg(path)) {
+            char where[512];
+            s = pc_error(ctx, PC_ERR_DATA, plan->path, NULL, PC_NO_FID, NULL,
+                         "no role table found in %s%s%s%s (expected tables named boundary, structure, residents, "
+                         "facilities, streets, parks, redlines, ... with a geometry column; pass --schema NAME, or "
+                         "write a *.plan file that maps roles to tables)",
+                         pc_pg_describe(path, where, sizeof where), plan->schema ? ", schema '" : " (search path)",
+                         plan->schema ? plan->schema : "", plan->schema ? "'" : "");
+            goto fail;
+        }
         if (!any) {
             s = pc_error(ctx, PC_ERR_DATA, plan->path, NULL, PC_NO_FID, NULL,
                          "no role layer found (expected layers named boundary, structure, residents, facilities, "
@@ -795,13 +856,49 @@ static pc_status feature_geometry(pc_ctx *ctx, pc_layer *l, pc_invalid_policy po
     return PC_OK;
 }
 
+/*
+ * Read only the study area of a large layer: a spatial filter (in the layer's own CRS) on the
+ * boundary and structure extent grown by PC_PLAN_FILTER_MARGIN_M. Returns 1 when a filter was set.
+ */
+static int set_study_area_filter(const pc_plan *plan, pc_role role, const role_source *rs)
+{
+    if (role != PC_ROLE_FACILITIES && role != PC_ROLE_STREETS)
+        return 0;
+    double area[4] = {HUGE_VAL, HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, env[4];
+    int found = 0;
+    const pc_role study[] = {PC_ROLE_BOUNDARY, PC_ROLE_STRUCTURE};
+    for (size_t k = 0; k < sizeof study / sizeof *study; k++)
+        if (pc_plan_extent(plan, study[k], env) && isfinite(env[0]) && isfinite(env[3])) {
+            pc_geom_envelope_expand(area, env);
+            found = 1;
+        }
+    if (!found)
+        return 0;
+    area[0] -= PC_PLAN_FILTER_MARGIN_M, area[1] -= PC_PLAN_FILTER_MARGIN_M;
+    area[2] += PC_PLAN_FILTER_MARGIN_M, area[3] += PC_PLAN_FILTER_MARGIN_M;
+    if (!OSRIsSame(rs->srs, plan->srs)) {
+        OGRCoordinateTransformationH back = OCTNewCoordinateTransformation(plan->srs, rs->srs);
+        int ok = back && OCTTransformBounds(back, area[0], area[1], area[2], area[3], &env[0], &env[1], &env[2],
+                                            &env[3], 21) &&
+                 isfinite(env[0]) && isfinite(env[1]) && isfinite(env[2]) && isfinite(env[3]);
+        if (back)
+            OCTDestroyCoordinateTransformation(back);
+        if (!ok)
+            return 0;
+        memcpy(area, env, sizeof area);
+    }
+    OGR_L_SetSpatialFilterRect(rs->layer, area[0], area[1], area[2], area[3]);
+    return 1;
+}
+
 static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, const role_source *rs,
-                            unsigned required, pc_layer **out)
+                            unsigned required, int study_filter, pc_layer **out)
 {
     GEOSContextHandle_t geos = pc_ctx_geos(ctx);
     pc_status s = PC_OK;
     OGRCoordinateTransformationH ct = NULL;
     layer_reader reader = {0};
+    int filtered = 0;
     char *shown = redact_source(rs->source);
     pc_layer *l = calloc(1, sizeof *l);
     if (!l || !shown) {
@@ -848,6 +945,8 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
         }
     }
     int geographic = OSRIsGeographic(rs->srs);
+    filtered = study_filter && set_study_area_filter(plan, role, rs);
+    CPLErrorReset();
     OGR_L_ResetReading(rs->layer);
     OGRFeatureH feature;
     size_t counter = 0;
@@ -897,7 +996,8 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
             pc_geom_envelope_expand(l->extent, env);
         OGR_F_Destroy(feature);
     }
-    if (CPLGetLastErrorType() >= CE_Failure && l->n_source < (size_t)(rs->feature_count > 0 ? rs->feature_count : 0)) {
+    if (CPLGetLastErrorType() >= CE_Failure &&
+        (filtered || l->n_source < (size_t)(rs->feature_count > 0 ? rs->feature_count : 0))) {
         s = pc_error(ctx, PC_ERR_IO, shown, rs->layer_name, PC_NO_FID, NULL,
                      "reading stopped after %zu of %lld features (%s); the file may be truncated or damaged",
                      l->n_source, rs->feature_count, CPLGetLastErrorMsg());
@@ -928,6 +1028,8 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
     if (l->n == 0)
         l->extent[0] = l->extent[1] = l->extent[2] = l->extent[3] = 0.0;
 done:
+    if (filtered)
+        OGR_L_SetSpatialFilter(rs->layer, NULL);
     if (ct)
         OCTDestroyCoordinateTransformation(ct);
     free(shown);
@@ -944,6 +1046,15 @@ pc_status pc_plan_load(pc_ctx *ctx, pc_plan *plan, pc_role role, unsigned requir
     if ((unsigned)role >= PC_ROLE_COUNT)
         return pc_error_plain(ctx, PC_ERR_ARG, "unknown role %d", (int)role);
     role_source *rs = &plan->roles[role];
+    if (!rs->layer && is_pg(plan->path)) {
+        char where[512];
+        return pc_error(ctx, PC_ERR_DATA, plan->path, role_names[role], PC_NO_FID, NULL,
+                        "no table '%s' in %s%s%s%s, which this command needs; add it or map another table in a plan "
+                        "file ('%s = PG:...|layername=SCHEMA.TABLE')",
+                        role_names[role], pc_pg_describe(plan->path, where, sizeof where),
+                        plan->schema ? ", schema '" : " (search path)", plan->schema ? plan->schema : "",
+                        plan->schema ? "'" : "", role_names[role]);
+    }
     if (!rs->layer)
         return pc_error(ctx, PC_ERR_DATA, plan->path, role_names[role], PC_NO_FID, NULL,
                         "the plan has no '%s' layer, which this command needs; add a layer named '%s' or map one "
@@ -957,7 +1068,14 @@ pc_status pc_plan_load(pc_ctx *ctx, pc_plan *plan, pc_role role, unsigned requir
                                 "missing; the '%s' role needs %s here", role_names[role], field_hints[k]);
         return PC_OK;
     }
-    return read_layer(ctx, plan, role, rs, required_fields, &plan->layers[role]);
+    pc_status s = read_layer(ctx, plan, role, rs, required_fields, 1, &plan->layers[role]);
+    if (!s && plan->layers[role]->n_source == 0 && rs->feature_count > 0) {
+        /* Nothing near the study area: read it all, so a wrong CRS or bad coordinates get their message. */
+        layer_free(plan->geos, plan->layers[role]);
+        plan->layers[role] = NULL;
+        s = read_layer(ctx, plan, role, rs, required_fields, 0, &plan->layers[role]);
+    }
+    return s;
 }
 
 pc_status pc_plan_read_extra(pc_ctx *ctx, const pc_plan *plan, pc_role role, const char *path,
@@ -978,6 +1096,16 @@ pc_status pc_plan_read_extra(pc_ctx *ctx, const pc_plan *plan, pc_role role, con
     char *shown = redact_source(source);
     CPLErrorReset();
     GDALDatasetH ds = GDALOpenEx(source, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds && is_pg(source)) {
+        char where[512], line[1024];
+        s = pc_error(ctx, PC_ERR_DB, shown, NULL, PC_NO_FID, NULL,
+                     "cannot connect to %s (%s); check host, port, dbname and user, and give the password with "
+                     "PGPASSWORD or ~/.pgpass",
+                     pc_pg_describe(source, where, sizeof where),
+                     pc_pg_one_line(*CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no reason given", line,
+                                    sizeof line));
+        goto done;
+    }
     if (!ds) {
         s = pc_error(ctx, PC_ERR_IO, shown, NULL, PC_NO_FID, NULL, "cannot open as a vector dataset (%s)",
                      *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "no such file or unrecognised format");
@@ -1003,7 +1131,7 @@ pc_status pc_plan_read_extra(pc_ctx *ctx, const pc_plan *plan, pc_role role, con
     rs.srs = OSRClone(srs);
     OSRSetAxisMappingStrategy(rs.srs, OAMS_TRADITIONAL_GIS_ORDER);
     rs.srs_name = srs_display_name(rs.srs);
-    s = read_layer(ctx, plan, role, &rs, required_fields, out);
+    s = read_layer(ctx, plan, role, &rs, required_fields, 0, out);
 done:
     if (ds)
         GDALClose(ds);
