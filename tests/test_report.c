@@ -209,7 +209,6 @@ static void test_everything_written(void)
     close_plan(&fx);
 }
 
-#ifdef PC_REPORT_WITH_COVERAGE
 static void test_coverage_by_radius(void)
 {
     const char *dir = tu_tmpdir("report_coverage");
@@ -264,7 +263,6 @@ static void test_coverage_by_radius(void)
     pc_report_result_destroy(fx.ctx, r);
     close_plan(&fx);
 }
-#endif
 
 static void test_skips_what_the_plan_lacks(void)
 {
@@ -454,9 +452,7 @@ int pc_test_register_report(void)
     if (!s)
         return -1;
     CU_add_test(s, "every file written, hand-counted units, styles table", test_everything_written);
-#ifdef PC_REPORT_WITH_COVERAGE
     CU_add_test(s, "life circle coverage by radius, counted by hand", test_coverage_by_radius);
-#endif
     CU_add_test(s, "analyses the plan lacks layers for are skipped", test_skips_what_the_plan_lacks);
     CU_add_test(s, "an earlier report is replaced, someone's folder never", test_replaces_an_earlier_report_and_nothing_else);
     CU_add_test(s, "a failure leaves no folder", test_failure_leaves_nothing);

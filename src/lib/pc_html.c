@@ -210,7 +210,6 @@ static void units_section(pc_text *t, const pc_report_result *r)
     }
 }
 
-#ifdef PC_REPORT_WITH_COVERAGE
 static void categories_section(pc_text *t, const pc_report_result *r)
 {
     const pc_coverage_result *c = r->coverage;
@@ -241,7 +240,6 @@ static void categories_section(pc_text *t, const pc_report_result *r)
     pc_text_add(t, "</tbody></table>\n<p class=\"small\">Table as CSV: <a href=\"categories.csv\">categories.csv</a>."
                    "</p></section>\n");
 }
-#endif
 
 static void sites_section(pc_text *t, const pc_report_result *r)
 {
@@ -437,7 +435,6 @@ static pc_status overview_map(map_job *job)
                              "labels are the units' names.");
 }
 
-#if defined(PC_REPORT_WITH_COVERAGE) || defined(PC_REPORT_WITH_GREEN)
 /* Markers at the points of some residents (index list into the residents layer). */
 static pc_status resident_points(map_job *job, pc_svg_map *map, const pc_layer *res, const size_t *idx, size_t n,
                                  const char *title, unsigned char r, unsigned char g, unsigned char b, double size_mm)
@@ -463,9 +460,7 @@ static pc_status resident_points(map_job *job, pc_svg_map *map, const pc_layer *
     return s;
 }
 
-#endif
 
-#ifdef PC_REPORT_WITH_COVERAGE
 static pc_status coverage_map(map_job *job)
 {
     const pc_report_result *r = job->r;
@@ -522,7 +517,6 @@ static pc_status coverage_map(map_job *job)
              c->mode == PC_COVERAGE_NETWORK ? "along the streets" : "straight-line radius", n_uncovered);
     return end_map(job, map, caption);
 }
-#endif
 
 static pc_status parks_map(map_job *job)
 {
@@ -534,14 +528,9 @@ static pc_status parks_map(map_job *job)
     pc_status s = begin_map(job, &map, "Parks 公园绿地");
     if (s)
         return s;
-#ifdef PC_REPORT_WITH_GREEN
     const pc_green_result *g = job->r->green;
-#else
-    const void *g = NULL;
-#endif
     if (!(s = base_layers(job, map)))
         s = draw_layer(job, map, pc_plan_layer(plan, PC_ROLE_BUILTUP), "builtup", 1);
-#ifdef PC_REPORT_WITH_GREEN
     if (!s && g) {
         const GEOSGeometry *areas[PC_MAX_PARK_TIERS];
         size_t n = 0;
@@ -565,7 +554,6 @@ static pc_status parks_map(map_job *job)
                                 "Outside every park service area 公园服务盲区", 215, 25, 28, 1.1);
         free(idx);
     }
-#endif
     if (!s)
         s = top_layers(job, map);
     if (!s && !g)
@@ -643,10 +631,8 @@ static pc_status maps_section(map_job *job)
 {
     pc_text_add(job->page, "<section id=\"maps\"><h2>Maps 图件</h2>\n");
     pc_status s = overview_map(job);
-#ifdef PC_REPORT_WITH_COVERAGE
     if (!s)
         s = coverage_map(job);
-#endif
     if (!s)
         s = parks_map(job);
     if (!s)
@@ -732,9 +718,7 @@ pc_status pc_html_page(pc_ctx *ctx, pc_text *t, const pc_plan *plan, const pc_re
     pc_text_add(t, "</header>\n");
     targets_section(t, r);
     units_section(t, r);
-#ifdef PC_REPORT_WITH_COVERAGE
     categories_section(t, r);
-#endif
     sites_section(t, r);
     map_job job = {ctx, plan, r, t, 0};
     pc_status s = maps_section(&job);

@@ -246,7 +246,6 @@ done:
     return s;
 }
 
-#ifdef PC_REPORT_WITH_COVERAGE
 static void copy_coverage_row(pc_report_unit *u, const pc_coverage_row *row)
 {
     for (int l = 0; l < PC_N_LEVELS; l++)
@@ -284,16 +283,7 @@ static pc_status run_coverage(pc_ctx *ctx, pc_plan *plan, const pc_report_option
     copy_coverage_row(&r->total, &r->coverage->total);
     return PC_OK;
 }
-#else
-static pc_status run_coverage(pc_ctx *ctx, pc_plan *plan, const pc_report_options *opts, pc_report_result *r)
-{
-    (void)ctx, (void)plan, (void)opts;
-    snprintf(r->skipped[PC_REPORT_COVERAGE], sizeof r->skipped[0], "not available in this build of plancheck");
-    return PC_OK;
-}
-#endif
 
-#ifdef PC_REPORT_WITH_GREEN
 static void copy_green_row(pc_report_unit *u, const pc_green_row *row)
 {
     u->park_m2 = row->park_m2;
@@ -322,14 +312,6 @@ static pc_status run_green(pc_ctx *ctx, pc_plan *plan, pc_report_result *r)
     copy_green_row(&r->total, &r->green->total);
     return PC_OK;
 }
-#else
-static pc_status run_green(pc_ctx *ctx, pc_plan *plan, pc_report_result *r)
-{
-    (void)ctx, (void)plan;
-    snprintf(r->skipped[PC_REPORT_GREEN], sizeof r->skipped[0], "not available in this build of plancheck");
-    return PC_OK;
-}
-#endif
 
 static pc_status run_sites(pc_ctx *ctx, pc_plan *plan, const pc_report_options *opts, pc_report_result *r)
 {
@@ -732,15 +714,11 @@ static pc_status write_gpkg(pc_ctx *ctx, pc_plan *plan, pc_report_result *r, con
     /* Results first (their groups sit above the plan in QGIS), in the order of the project's groups. */
     if (!s && r->sites && !(s = pc_sites_write(ctx, w, r->sites)))
         s = register_new_layers(ctx, w, ol, GROUP_SITES, &r->style_context);
-#ifdef PC_REPORT_WITH_COVERAGE
     if (!s && r->coverage && !(s = pc_ctx_progress(ctx, 0.1, "report: writing the coverage layers")) &&
         !(s = pc_coverage_write(ctx, w, r->coverage)))
         s = register_new_layers(ctx, w, ol, GROUP_COVERAGE, &r->style_context);
-#endif
-#ifdef PC_REPORT_WITH_GREEN
     if (!s && r->green && !(s = pc_green_write(ctx, w, r->green)))
         s = register_new_layers(ctx, w, ol, GROUP_GREEN, &r->style_context);
-#endif
     if (s)
         goto done;
     if ((s = pc_ctx_progress(ctx, 0.3, "report: writing the plan layers")))
@@ -905,7 +883,6 @@ static pc_status write_csvs(pc_ctx *ctx, pc_report_result *r, const char *dir)
         if ((s = write_csv(ctx, r, dir, "subdistricts.csv", &t)))
             return s;
     }
-#ifdef PC_REPORT_WITH_COVERAGE
     if (r->coverage) {
         const pc_coverage_result *c = r->coverage;
         pc_text_add(&t, CSV_BOM "category,name_zh,level_min,distance_m,facilities,cov_pop\r\n");
@@ -923,7 +900,6 @@ static pc_status write_csvs(pc_ctx *ctx, pc_report_result *r, const char *dir)
         if ((s = write_csv(ctx, r, dir, "categories.csv", &t)))
             return s;
     }
-#endif
     if (r->sites) {
         pc_text_add(&t, CSV_BOM "fid,name,name_zh,use,verdict,hectares,coast_distance_m,reasons,reasons_zh\r\n");
         for (size_t i = 0; i < r->sites->n_sites; i++) {
@@ -1022,14 +998,10 @@ json_object *pc_report_to_json(const pc_plan *plan, const pc_report_result *r)
             json_object_object_add(o, "skipped", json_object_new_string(r->skipped[a]));
         if (a == PC_REPORT_SITES && r->sites)
             json_object_object_add(o, "result", pc_sites_to_json_summary(plan, r->sites));
-#ifdef PC_REPORT_WITH_COVERAGE
         if (a == PC_REPORT_COVERAGE && r->coverage)
             json_object_object_add(o, "result", pc_coverage_to_json(plan, r->coverage));
-#endif
-#ifdef PC_REPORT_WITH_GREEN
         if (a == PC_REPORT_GREEN && r->green)
             json_object_object_add(o, "result", pc_green_to_json(plan, r->green));
-#endif
         if (a == PC_REPORT_COVERAGE && r->coverage_mode)
             json_object_object_add(o, "mode", json_object_new_string(r->coverage_mode));
         json_object_object_add(analyses, analysis_names[a], o);
@@ -1276,12 +1248,8 @@ void pc_report_result_destroy(pc_ctx *ctx, pc_report_result *r)
     if (!r)
         return;
     pc_sites_result_destroy(ctx, r->sites);
-#ifdef PC_REPORT_WITH_GREEN
     pc_green_result_destroy(ctx, r->green);
-#endif
-#ifdef PC_REPORT_WITH_COVERAGE
     pc_coverage_result_destroy(ctx, r->coverage);
-#endif
     pc_info_result_destroy(r->info);
     pc_layer_destroy(ctx, r->sea);
     free(r->units);

@@ -3,6 +3,8 @@
 #ifndef PC_REPORT_H
 #define PC_REPORT_H
 
+#include "pc_coverage.h"
+#include "pc_green.h"
 #include "pc_info.h"
 #include "pc_plan.h"
 #include "pc_profile.h"
@@ -10,19 +12,6 @@
 #include "pc_style.h"
 
 #include <json-c/json.h>
-
-/* Life circle coverage and green space join the report when their modules are part of the build (each
- * is developed on its own branch); without one, the report says it was not available. */
-#if defined(__has_include)
-#if __has_include("pc_coverage.h")
-#include "pc_coverage.h"
-#define PC_REPORT_WITH_COVERAGE 1
-#endif
-#if __has_include("pc_green.h")
-#include "pc_green.h"
-#define PC_REPORT_WITH_GREEN 1
-#endif
-#endif
 
 /** The analyses a report composes. */
 typedef enum pc_report_analysis {
@@ -103,8 +92,8 @@ typedef struct pc_report_result {
     char skipped[PC_REPORT_N_ANALYSES][256]; /* why an analysis did not run ("" when it ran) */
 
     pc_info_result *info;       /* structure units: area and population; NULL without structure */
-    struct pc_coverage_result *coverage; /* NULL when not run (or not built) */
-    struct pc_green_result *green;       /* NULL when not run (or not built) */
+    pc_coverage_result *coverage; /* NULL when not run */
+    pc_green_result *green;       /* NULL when not run */
     pc_sites_result *sites;     /* NULL when not run */
 
     size_t n_units;
