@@ -320,7 +320,7 @@ static pc_status begin_map(map_job *job, pc_svg_map **map, const char *title)
     o.legend_px = 380;
     o.crs_label = crs;
     o.north_deg = job->r->north_deg;
-    o.attribution = job->r->osm ? "Coastline and sea: (c) OpenStreetMap contributors, ODbL 1.0" : NULL;
+    o.attribution = job->r->osm ? "Map data derived from OpenStreetMap: (c) OpenStreetMap contributors, ODbL 1.0" : NULL;
     double env[4];
     memcpy(env, job->r->extent, sizeof env);
     double mx = (env[2] - env[0]) * 0.02, my = (env[3] - env[1]) * 0.02;
@@ -497,7 +497,7 @@ static pc_status coverage_map(map_job *job)
                 uncovered[n_uncovered++] = i;
         if (!s)
             s = resident_points(job, map, c->residents, uncovered, n_uncovered,
-                                "Not covered in 15 minutes 十五分钟未覆盖", 215, 25, 28, 1.3);
+                                "Not covered in 15 minutes 十五分钟未覆盖", 37, 37, 37, 1.3);
     }
     if (!s)
         s = top_layers(job, map);
@@ -513,7 +513,7 @@ static pc_status coverage_map(map_job *job)
     char caption[512];
     snprintf(caption, sizeof caption,
              "Structure units shaded by the share of residents within the 15-minute walk (%s) of every 15-minute "
-             "facility category; red dots are residents not covered (%zu points).",
+             "facility category; dark dots are residents not covered (%zu points).",
              c->mode == PC_COVERAGE_NETWORK ? "along the streets" : "straight-line radius", n_uncovered);
     return end_map(job, map, caption);
 }
