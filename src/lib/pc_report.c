@@ -115,7 +115,8 @@ typedef struct made_dirs {
 static pc_status make_parents(pc_ctx *ctx, const char *dir, made_dirs *made)
 {
     char buf[PC_PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", dir);
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+        return pc_error(ctx, PC_ERR_ARG, dir, NULL, PC_NO_FID, NULL, "the output path is too long");
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -1098,19 +1099,28 @@ static pc_status write_all(pc_ctx *ctx, pc_plan *plan, pc_report_result *r, cons
         return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
     if ((s = pc_ctx_progress(ctx, 0.0, "report: writing the GeoPackage")))
         goto done;
-    snprintf(path, sizeof path, "%s/plancheck.gpkg", tmp);
+    if (snprintf(path, sizeof path, "%s/plancheck.gpkg", tmp) >= (int)sizeof path) {
+        s = pc_error(ctx, PC_ERR_ARG, tmp, NULL, PC_NO_FID, NULL, "the output path is too long");
+        goto done;
+    }
     if ((s = write_gpkg(ctx, plan, r, path, ol)))
         goto done;
     if ((s = pc_ctx_progress(ctx, 0.6, "report: QGIS project, tables")))
         goto done;
-    snprintf(path, sizeof path, "%s/plancheck.qgs", tmp);
+    if (snprintf(path, sizeof path, "%s/plancheck.qgs", tmp) >= (int)sizeof path) {
+        s = pc_error(ctx, PC_ERR_ARG, tmp, NULL, PC_NO_FID, NULL, "the output path is too long");
+        goto done;
+    }
     if ((s = write_qgs(ctx, plan, r, ol, path)))
         goto done;
     if ((s = write_csvs(ctx, r, tmp)))
         goto done;
     if ((s = pc_ctx_progress(ctx, 0.7, "report: drawing the maps")))
         goto done;
-    snprintf(path, sizeof path, "%s/report.html", tmp);
+    if (snprintf(path, sizeof path, "%s/report.html", tmp) >= (int)sizeof path) {
+        s = pc_error(ctx, PC_ERR_ARG, tmp, NULL, PC_NO_FID, NULL, "the output path is too long");
+        goto done;
+    }
     if ((s = pc_html_write(ctx, plan, r, path)))
         goto done;
     json_object *summary = pc_report_to_json(plan, r);
@@ -1123,7 +1133,10 @@ static pc_status write_all(pc_ctx *ctx, pc_plan *plan, pc_report_result *r, cons
     pc_text_add(&t, text);
     pc_text_add(&t, "\n");
     json_object_put(summary);
-    snprintf(path, sizeof path, "%s/summary.json", tmp);
+    if (snprintf(path, sizeof path, "%s/summary.json", tmp) >= (int)sizeof path) {
+        s = pc_error(ctx, PC_ERR_ARG, tmp, NULL, PC_NO_FID, NULL, "the output path is too long");
+        goto done;
+    }
     s = pc_text_write_file(ctx, &t, path);
     pc_text_free(&t);
     if (!s)

@@ -46,7 +46,12 @@ static pc_symbol by_geometry(pc_symbol_type geometry, unsigned hex, unsigned cha
     return fill(hex, fill_a, hex, 0.5);
 }
 
-static void set_text(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
+/* Titles are display text: cutting an over-long one is acceptable. */
+static void set_text(char *dst, size_t cap, const char *src)
+{
+    if (snprintf(dst, cap, "%s", src ? src : "") >= (int)cap && cap > 4)
+        memcpy(dst + cap - 4, "...", 4);
+}
 
 static void single(pc_style *s, const char *title, pc_symbol sym)
 {
