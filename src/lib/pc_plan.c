@@ -734,6 +734,70 @@ static const char *family_text(geom_family family)
     return "geometries";
 }
 
+/* name as an SQL identifier in double quotes, quotes doubled. Returns 0 when it does not fit. */
+static int quote_ident(char *buf, size_t cap, const char *name)
+{
+    size_t n = 0;
+    if (cap < 3)
+        return 0;
+    buf[n++] = '"';
+    for (const char *p = name; *p; p++) {
+        if (n + 3 >= cap)
+            return 0;
+        if (*p == '"')
+            buf[n++] = '"';
+        buf[n++] = *p;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    return 1;
+}
+
+/*
+ * SQLite (GeoPackage) stores any value in any column, and OGR reads text in an INTEGER or REAL
+ * column as its leading digits ('lots' as 0, '1,200' as 1): find such a cell before it becomes a
+ * silent wrong population.
+ */
+static pc_status check_numeric_cells(pc_ctx *ctx, const pc_plan *plan, const role_source *rs, const char *shown,
+                                     const char *field)
+{
+    GDALDatasetH ds = NULL;
+    for (int i = 0; i < plan->n_sources; i++)
+        if (strcmp(plan->source_names[i], rs->source) == 0)
+            ds = plan->datasets[i];
+    GDALDriverH drv = ds ? GDALGetDatasetDriver(ds) : NULL;
+    const char *drv_name = drv ? GDALGetDriverShortName(drv) : "";
+    const char *fid_column = OGR_L_GetFIDColumn(rs->layer);
+    if (!ds || (strcmp(drv_name, "GPKG") != 0 && strcmp(drv_name, "SQLite") != 0) || !fid_column || !*fid_column)
+        return PC_OK;
+    char qfid[256], qfield[256], qtable[512], sql[1536];
+    if (!quote_ident(qfid, sizeof qfid, fid_column) || !quote_ident(qfield, sizeof qfield, field) ||
+        !quote_ident(qtable, sizeof qtable, OGR_L_GetName(rs->layer)))
+        return PC_OK;
+    snprintf(sql, sizeof sql,
+             "SELECT %s AS pc_fid, CAST(%s AS TEXT) AS pc_text FROM %s WHERE typeof(%s) NOT IN ('integer', 'real', "
+             "'null') LIMIT 1",
+             qfid, qfield, qtable, qfield);
+    pc_status s = PC_OK;
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, "NATIVE");
+    if (!res)
+        return PC_OK; /* a view or a dialect without typeof: the values are read as they come */
+    OGRFeatureH f = OGR_L_GetNextFeature(res);
+    if (f) {
+        /* GDAL may take pc_fid as the result's FID column rather than a field. */
+        int fid_index = OGR_F_GetFieldIndex(f, "pc_fid"), text_index = OGR_F_GetFieldIndex(f, "pc_text");
+        int64_t fid = fid_index >= 0 ? (int64_t)OGR_F_GetFieldAsInteger64(f, fid_index) : (int64_t)OGR_F_GetFID(f);
+        const char *text = text_index >= 0 ? OGR_F_GetFieldAsString(f, text_index) : "";
+        s = pc_error(ctx, PC_ERR_DATA, shown, rs->layer_name, fid, field,
+                     "'%s' is text in a number column (it would read as %g); the population must be a number of "
+                     "residents >= 0", text, CPLAtof(text));
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, res);
+    return s;
+}
+
 static pc_status parse_pop(pc_ctx *ctx, const char *shown, const char *lname, int64_t fid, const char *field,
                            OGRFeatureH feature, int idx, double *out)
 {
@@ -979,6 +1043,13 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
         s = pc_error(ctx, PC_ERR_DATA, shown, rs->layer_name, PC_NO_FID, "pop",
                      "missing; residents need a population per feature (or map it: [fields] residents.pop = FIELD)");
         goto done;
+    }
+    if (role == PC_ROLE_RESIDENTS) {
+        OGRFieldType type = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, reader.field_index[PC_FIELD_POP]));
+        if ((type == OFTInteger || type == OFTInteger64 || type == OFTReal) &&
+            (s = check_numeric_cells(ctx, plan, rs, shown,
+                                     rs->field_map[PC_FIELD_POP] ? rs->field_map[PC_FIELD_POP] : "pop")))
+            goto done;
     }
     if (!OSRIsSame(rs->srs, plan->srs)) {
         CPLErrorReset();
