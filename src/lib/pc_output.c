@@ -360,8 +360,9 @@ void pc_writer_destroy(pc_writer *w)
         const char *side[] = {"-journal", "-wal", "-shm"};
         for (size_t k = 0; k < sizeof side / sizeof *side; k++) {
             char name[4200];
-            snprintf(name, sizeof name, "%s%s", w->tmp_path, side[k]);
-            unlink(name);
+            int n = snprintf(name, sizeof name, "%s%s", w->tmp_path, side[k]);
+            if (n > 0 && (size_t)n < sizeof name)
+                unlink(name);
         }
     }
     if (w->srs)
