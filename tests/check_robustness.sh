@@ -537,20 +537,18 @@ done
 across "zero-length and duplicated streets, with output" 0 "wrote" coverage dupstreets.plan
 
 echo "== Ctrl-C (SIGINT) during a long run"
-# A generated city whose coverage with -o takes seconds (service areas); timed once, then interrupted at a
-# tenth, four tenths and seven tenths of that: exit 1, 'cancelled', the previous output byte-identical.
-/usr/bin/python3 "$here/../scripts/gen_city.py" --segments 20000 --quiet -o "$work/city.gpkg" >/dev/null
+# Each run is timed once, then interrupted at some tenths of that time: exit 1, 'cancelled', the previous
+# output byte-identical, no temporary file or folder, and the exit soon after the signal.
 ms() { echo $(($(date +%s%N) / 1000000)); }
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-start=$(ms)
-"$pc" coverage --quiet "$work/city.gpkg" -o "$work/city_prev.gpkg" >/dev/null 2>&1
-full=$(($(ms) - start))
-echo "     a full run takes $(secs $full)s"
-# One try: interrupt after $1 ms; sets got, latency, lines. Exit 0 means the run ended before the signal.
+digest() { find "$1" -type f -exec sha256sum {} + 2>/dev/null | sed "s| $1| |" | sort | sha256sum; }
+# One try: interrupt "$@" after $1 ms; sets got, latency, lines. Exit 0 means the run ended before the signal.
 interrupt_after() {
-    "$pc" coverage "$work/city.gpkg" -o "$work/city_prev.gpkg" >/dev/null 2>"$work/err.txt" &
-    local pid=$! sent
-    sleep "$(secs "$1")"
+    local delay=$1 pid sent
+    shift
+    "$@" >/dev/null 2>"$work/err.txt" &
+    pid=$!
+    sleep "$(secs "$delay")"
     sent=$(ms)
     kill -INT "$pid" 2>/dev/null
     wait "$pid"
@@ -558,27 +556,43 @@ interrupt_after() {
     latency=$(($(ms) - sent))
     lines=$(wc -l < "$work/err.txt")
 }
-for tenths in 1 3 5; do
-    delay=$((full * tenths / 10))
-    before=$(sha256sum < city_prev.gpkg)
-    interrupt_after "$delay"
-    # A machine less busy than during the timed run may finish first: try earlier (twice at most).
-    for retry in 1 2; do
-        [[ $got -eq 0 ]] || break
-        delay=$((delay / 2)) before=$(sha256sum < city_prev.gpkg)
-        interrupt_after "$delay"
+# sigint NAME OUTPUT "TENTHS" COMMAND...: the command writes OUTPUT (a file or a folder).
+sigint() {
+    local name=$1 output=$2 tenths=$3 start full t delay before retry
+    shift 3
+    start=$(ms)
+    "$@" --quiet >/dev/null 2>&1
+    full=$(($(ms) - start))
+    echo "     $name: a full run takes $(secs $full)s"
+    for t in $tenths; do
+        delay=$((full * t / 10)) before=$(digest "$output")
+        interrupt_after "$delay" "$@"
+        # A machine less busy than during the timed run may finish first: try earlier (twice at most).
+        for retry in 1 2; do
+            [[ $got -eq 0 ]] || break
+            delay=$((delay / 2)) before=$(digest "$output")
+            interrupt_after "$delay" "$@"
+        done
+        if [[ $got -eq 1 ]] && grep -q "plancheck $name: cancelled; nothing was written" "$work/err.txt" &&
+           [[ $lines -le 3 && $(digest "$output") == "$before" && -z $(leftovers) ]] && ((latency < 5000)); then
+            echo "ok   SIGINT $name after $(secs $delay)s: exit 1 $(secs $latency)s later, 'cancelled', previous output intact, no temp file"
+            pass=$((pass + 1))
+        else
+            echo "FAIL SIGINT $name after $(secs $delay)s: exit $got $(secs $latency)s later, $lines stderr lines:"
+            sed 's/^/     /' "$work/err.txt" | head -3
+            [[ -n $(leftovers) ]] && echo "     left behind: $(leftovers)"
+            fail=$((fail + 1))
+        fi
     done
-    if [[ $got -eq 1 ]] && grep -q "plancheck coverage: cancelled; nothing was written" "$work/err.txt" &&
-       [[ $lines -le 3 && $(sha256sum < city_prev.gpkg) == "$before" && -z $(leftovers) ]] && ((latency < 10000)); then
-        echo "ok   SIGINT after $(secs $delay)s: exit 1 $(secs $latency)s later, 'cancelled', previous output intact, no temp file"
-        pass=$((pass + 1))
-    else
-        echo "FAIL SIGINT after $(secs $delay)s: exit $got $(secs $latency)s later, $lines stderr lines:"
-        sed 's/^/     /' "$work/err.txt" | head -3
-        [[ -n $(leftovers) ]] && echo "     left behind: $(leftovers)"
-        fail=$((fail + 1))
-    fi
-done
+}
+# A generated city whose coverage with -o takes seconds (most of it GEOS unions of the service areas).
+/usr/bin/python3 "$here/../scripts/gen_city.py" --segments 20000 --quiet -o "$work/city.gpkg" >/dev/null
+sigint coverage "$work/city_prev.gpkg" "1 3 5 8" "$pc" coverage "$work/city.gpkg" -o "$work/city_prev.gpkg"
+# The Binhai plan's report: a folder, replaced whole or not at all.
+binhai=$here/../layers/binhai/binhai.gpkg
+if [[ -f $binhai ]]; then
+    sigint report "$work/binhai_report" "2 5 8" "$pc" report "$binhai" -o "$work/binhai_report"
+fi
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -30,8 +30,17 @@ static void on_sigint(int sig)
     (void)sig;
     if (signal_ctx)
         pc_ctx_cancel(signal_ctx);
-    /* Stop a long GEOS operation (a union, a buffer) too: it fails, and the run reports the cancel. */
-    GEOS_interruptRequest();
+}
+
+/*
+ * Called by GEOS at its interruption points (noding, overlay, buffer): once cancelled, every GEOS
+ * operation stops at the next one and fails, and the run reports the cancel. Requested again at each
+ * point, because GEOS's robust overlay catches the first interruption and retries another way.
+ */
+static void interrupt_geos_when_cancelled(void)
+{
+    if (signal_ctx && pc_ctx_cancelled(signal_ctx))
+        GEOS_interruptRequest();
 }
 
 /* GDAL prints warnings on stderr by default; keep them quiet, our own messages carry the context. */
@@ -102,6 +111,7 @@ int main(int argc, char **argv)
     sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C stops at once (the previous output is still untouched) */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    GEOS_interruptRegisterCallback(interrupt_geos_when_cancelled);
     pc_profile_default(&run.profile);
     rc = cmd->run(&run);
     signal_ctx = NULL;
