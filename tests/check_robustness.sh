@@ -439,7 +439,22 @@ if ogrinfo -q prev_copy.gpkg green_units >/dev/null 2>&1 && ! ogrinfo -q prev_co
 else
     echo "FAIL the replaced output is not the new run's"; fail=$((fail + 1))
 fi
-# report writes a folder: an earlier report survives a failed run, files of its own are never replaced.
+# report writes a folder, built beside it and renamed into place.
+expect "report: output inside a regular file" 1 "regular_file/rep: cannot look at the output folder (Not a directory)" \
+    "$work/regular_file/rep" -- "$pc" report "$good" -o "$work/regular_file/rep"
+expect "report: output in /proc" 1 "cannot create the temporary report folder" /proc/plancheck-rep -- \
+    "$pc" report "$good" -o /proc/plancheck-rep
+expect "report: output that is a file" 1 "victim.gpkg: exists and is not a folder" victim.gpkg -- \
+    "$pc" report "$good" -o victim.gpkg
+mkdir -p userdir && echo precious > userdir/notes.txt
+expect "report: output folder holding someone's files" 1 "userdir: the folder holds 'notes.txt', which plancheck did not write" \
+    - -- "$pc" report "$good" -o userdir
+if [[ $(cat userdir/notes.txt) == precious && $(ls userdir) == notes.txt ]]; then
+    echo "ok   the user's folder is untouched"; pass=$((pass + 1))
+else
+    echo "FAIL the user's folder changed"; fail=$((fail + 1))
+fi
+# An earlier report survives a failed run.
 cp -r report_dir report_before
 expect "report over an earlier report, failing" 1 "tp.gpkg: layer 'residents' fid 1 field 'pop'" - -- \
     "$pc" report tp.plan -o "$work/report_dir"
