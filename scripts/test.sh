@@ -58,10 +58,14 @@ count build/ctest.log
 stage "AddressSanitizer + UndefinedBehaviorSanitizer build"
 if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPC_SANITIZE=ON >/dev/null &&
    cmake --build build-asan -j"$jobs" >build-asan.log 2>&1; then
-    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs" -LE script) 2>&1 |
-        tee build/ctest-asan.log
+    export ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    (cd build-asan && ctest --output-on-failure -j"$jobs" -LE script) 2>&1 | tee build/ctest-asan.log
     count build/ctest-asan.log
+    # The bad-input table through the sanitized binary: the error paths are where memory bugs hide.
+    (cd build-asan && ctest --output-on-failure -R '^check_robustness$') 2>&1 | tee build/ctest-asan-robustness.log
+    count build/ctest-asan-robustness.log
+    unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 else
     tail -30 build-asan.log
     failed=$((failed + 1))

@@ -561,7 +561,9 @@ digest() { find "$1" -type f -exec sha256sum {} + 2>/dev/null | sed "s| $1| |" |
 interrupt_after() {
     local delay=$1 pid sent
     shift
-    "$@" >/dev/null 2>"$work/err.txt" &
+    # Under AddressSanitizer (scripts/test.sh): GEOS 3.11's buffer builder leaks its noder when interrupted, at
+    # exit of a cancelled run; our own cancel paths are leak-checked without GEOS interruption (test_cancel.c).
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$@" >/dev/null 2>"$work/err.txt" &
     pid=$!
     sleep "$(secs "$delay")"
     sent=$(ms)
