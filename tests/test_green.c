@@ -573,13 +573,19 @@ static void test_network_mode(void)
     TU_ASSERT_NEAR(r->total.res_m2, 11600, 1e-6);
     TU_ASSERT_NEAR(r->total.res_covered_m2, 10000, 1e-6);
     green_run_free(&g);
+}
 
+static void test_network_street_crossing(void)
+{
     /*
      * Edge points only at the corners (spacing longer than any side): without the crossing, r5 would walk
-     * 475 m + a 100 m leg from Q's corner to T. The crossing keeps it covered at 475 m.
+     * 475 m + a 100 m leg from Q's corner (502000 4318025) to T. The crossing keeps it covered at 475 m.
      */
+    const char *path = make_network_plan(tu_tmpdir("green_network_crossing"), 1);
+    pc_green_options opts = PC_GREEN_OPTIONS_INIT;
+    opts.mode = PC_GREEN_NETWORK;
     opts.access_spacing_m = 1000;
-    g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    green_run g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
     TU_ASSERT_INT(g.status, PC_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
     TU_ASSERT_INT(g.r->n_access, 2 + 4 + 4);
@@ -748,6 +754,8 @@ int pc_test_register_green(void)
     CU_add_test(s, "an invalid bow-tie park under repair, skip and fail", test_invalid_park_policies);
     CU_add_test(s, "parks in EPSG:4326, residents in EPSG:4548", test_parks_in_another_crs);
     CU_add_test(s, "network mode: walks along streets to park access points, by hand", test_network_mode);
+    CU_add_test(s, "network mode: a street running into a park gives access where it crosses the edge",
+                test_network_street_crossing);
     CU_add_test(s, "network mode: no streets layer, bad options, no walkable street", test_network_errors);
     CU_add_test(s, "the green command: exit codes, JSON, output layers", test_cli);
     return 0;

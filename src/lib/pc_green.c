@@ -1,4 +1,4 @@
-/* pc_green.c: park green space per person (union of parks per unit) and park service-radius coverage. */
+/* pc_green.c: park green space per person (union of parks per unit) and park service coverage (radius or network). */
 #include "pc_green.h"
 #include "pc_geom.h"
 #include "pc_units.h"

@@ -74,7 +74,8 @@ typedef struct pc_green_row {
     double park_m2;                              /* union of the parks inside the unit */
     double park_class_m2[PC_GREEN_N_CLASSES];    /* of it, by class; where classes overlap the first class wins */
     double park_m2_per_person;                   /* NaN when pop is 0 */
-    double pop_covered;                          /* residents within the service radius of some park */
+    double pop_covered;                          /* residents some park serves (within its radius, straight or on
+                                                    foot as the mode says) */
     double park_service_cov;                     /* pop_covered / pop; NaN when pop is 0 */
     double res_m2;                               /* residential (or built-up) area in the unit */
     double res_covered_m2;                       /* of it inside some park's service area */
