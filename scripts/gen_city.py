@@ -121,13 +121,16 @@ def green_and_sites(ds, srs, args, n, sp, side, river_rows, river_cols, say):
     rng = random.Random(args.seed * 7919 + 17)
     S = ogr.OFTString
     blocks = (n - 1) * (n - 1)
-    # ---- parks: about one per 40 blocks, 1000 .. 40000 m2 (below, between and above the tiers of the
-    # default profile: 2000 m2 -> 300 m, 5000 m2 -> 500 m); one in ten gets an overlapping neighbour.
+    # ---- parks: about one per 16 blocks, denser to the east (so units differ), 1000 .. 80000 m2 (below,
+    # between and above the tiers of the default profile: 2000 m2 -> 300 m, 5000 m2 -> 500 m); one in ten
+    # gets an overlapping neighbour.
     w = Writer(ds, 'parks', ogr.wkbPolygon, [('name', S), ('class', S)], srs)
     classes = ['G11', 'G12', 'G13', 'G14', None, None]
-    for k in range(max(4, blocks // 40)):
+    for k in range(max(4, blocks // 10)):
         cx, cy = X0 + rng.uniform(0, side), Y0 + rng.uniform(0, side)
-        area = math.exp(rng.uniform(math.log(1000), math.log(40000)))
+        if rng.random() > 0.2 + 0.8 * (cx - X0) / side:
+            continue
+        area = math.exp(rng.uniform(math.log(1000), math.log(80000)))
         a = math.sqrt(area) * rng.uniform(0.7, 1.4)
         b = area / a
         cls = rng.choice(classes)
