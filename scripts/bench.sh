@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [--quick] [--sizes "10000 100000 1000000 4000000"] [--dir DIR] [--timeout S]
 #                    [--timeout-big S] [--only "coverage green sites"] [--out BENCHMARKS.md] [--agreement-only]
-#                    [--pgr-starts many|super] [--keep-server]
+#                    [--pgr-starts many|super] [--pgr-many-max N] [--keep-server]
 #
 # For each size N (street segments), scripts/gen_city.py makes one city (cached in DIR, default
 # /tmp/plancheck-bench, under a name that changes with the generator) and, side by side on it:
@@ -16,6 +16,10 @@
 # peers run on a throwaway PostgreSQL server (scripts/lib_pgserver.sh); loading the plan with ogr2ogr is
 # timed apart. plancheck's coverage phases come from PLANCHECK_TIMINGS=1; the GDAL read floor is one Arrow
 # read of the streets, residents and facilities layers (scripts/bench_report.py floor).
+# pgRouting's search starts from one virtual vertex joined to every facility of the category by its access leg
+# (--pgr-starts super, the default): pgr_drivingDistance with the array of all facilities (many) keeps every
+# start's search until the end (14 GB of server memory at 100k segments), so it runs only up to
+# --pgr-many-max segments (default 10000), as an extra row.
 # Peers are capped at --timeout seconds (default 1800; --timeout-big for sizes >= 2 million, default 900).
 # Results go to DIR/results.jsonl; scripts/bench_report.py turns them into --out (default BENCHMARKS.md
 # in the repository, not written with --agreement-only or --quick unless --out is given).
@@ -35,7 +39,8 @@ only="coverage green sites"
 out=""
 agreement=0
 quick=0
-pgr_starts=many
+pgr_starts=super
+pgr_many_max=10000
 keep_server=0
 while (($#)); do
     case "$1" in
@@ -48,8 +53,9 @@ while (($#)); do
         --out) out="$2"; shift 2 ;;
         --agreement-only) agreement=1; shift ;;
         --pgr-starts) pgr_starts="$2"; shift 2 ;;
+        --pgr-many-max) pgr_many_max="$2"; shift 2 ;;
         --keep-server) keep_server=1; shift ;;
-        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -250,6 +256,11 @@ PY
                 timed "$n" coverage pgrouting "$limit" "$dir/${n}_coverage_pgrouting.json" \
                     $py "$here/bench_peer_pg.py" coverage "$conn" "city_$n" --pgr-starts "$pgr_starts"
                 judge "$n" coverage pgrouting "$pc_json" "$dir/${n}_coverage_pgrouting.json" "$limit"
+                if [[ $pgr_starts != many ]] && ((n <= pgr_many_max)); then
+                    timed "$n" coverage pgrouting-many "$limit" "$dir/${n}_coverage_pgrouting-many.json" \
+                        $py "$here/bench_peer_pg.py" coverage "$conn" "city_$n" --pgr-starts many
+                    judge "$n" coverage pgrouting-many "$pc_json" "$dir/${n}_coverage_pgrouting-many.json" "$limit"
+                fi
             else
                 skip "$n" coverage pgrouting "PostgreSQL, PostGIS, pgRouting or python3-psycopg2 missing"
             fi

@@ -107,9 +107,9 @@ def size_name(n):
     return '%dM' % (n // 1000000) if n % 1000000 == 0 else '%dk' % (n // 1000) if n % 1000 == 0 else str(n)
 
 
-PEERS = {'coverage': ['networkx', 'pgrouting'], 'green': ['geopandas', 'postgis'], 'sites': ['geopandas', 'postgis']}
+PEERS = {'coverage': ['networkx', 'pgrouting', 'pgrouting-many'], 'green': ['geopandas', 'postgis'], 'sites': ['geopandas', 'postgis']}
 NAMES = {'plancheck': 'plancheck', 'networkx': 'NetworkX', 'pgrouting': 'pgRouting', 'geopandas': 'GeoPandas',
-         'postgis': 'PostGIS'}
+         'postgis': 'PostGIS', 'pgrouting-many': 'pgRouting (array of starts)'}
 
 
 def report(args):
@@ -151,7 +151,8 @@ def report(args):
   nearest point of the nearest segment within 300 m, segments split at the attachment points, facilities
   hung on their points by their access legs, one multi-source search per category with the category's
   distance as the cutoff (NetworkX `multi_source_dijkstra_path_length`; pgRouting `pgr_drivingDistance`
-  from all facilities of a category at once, `equicost`). The NetworkX peer refuses a network where
+  from all facilities of a category at once: from one virtual start joined to each facility by its access leg, and
+  at small sizes also with the array of all facilities as starts, `equicost`). The NetworkX peer refuses a network where
   plancheck's 1 m snapping would join anything (the generator's streets share exact coordinates).
 - "x faster" is the peer's wall time over plancheck's; "mem x" is the peer's peak memory over plancheck's.
 ''')
