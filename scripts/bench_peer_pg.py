@@ -12,8 +12,11 @@ coverage (pgRouting): walkable streets cut into straight segments (ST_DumpSegmen
   nearest segment within 300 m (KNN <-> with ST_DWithin, ties to the lower segment number), at
   ST_LineLocatePoint; segments are split at their attachment points, facilities hang on theirs by an edge
   as long as their access leg; per category one pgr_drivingDistance from all its facilities at once
-  (--pgr-starts many: the array of start vertices, equicost; super: one virtual start joined to each
-  facility, the same distances) with the category's distance; cut off via pgr_connectedComponents.
+  (--pgr-starts super, the default: one virtual start joined at no cost to each facility's vertex; many:
+  the array of all facilities' vertices) with the category's distance, the least agg_cost of each vertex
+  kept; cut off via pgr_connectedComponents. Not equicost := true: pgRouting 3.4.2 then does not always keep
+  the nearest start (on the 10k city a vertex got 414.94 m from one start though another reaches it at
+  404.39 m, as equicost := false lists), so 101 resident-category distances came out too long.
 green (PostGIS): ST_Union of the parks, ST_Intersection with each unit and the boundary, ST_Area; a park's
   radius from its own area (>= 5000 m2: 500 m, >= 2000 m2: 300 m); residents within the radius of a
   park by ST_DWithin (exact distance); residential area = ST_Union of the polygon residents, covered part
@@ -133,13 +136,14 @@ def coverage(db, args):
         SELECT a.node + %s, a.node, a.access FROM apt a WHERE a.kind = 'f' ''', (top,))
     db.run('ALTER TABLE g ADD COLUMN id bigserial')
     db.run('ANALYZE g')
-    db.run('CREATE TABLE cov (fid bigint, cat int)')
+    db.run('CREATE TABLE cov (fid bigint, cat int, d float8)')
     phase('graph: split at attachments')
     for c, (code, level, cutoff) in enumerate(CATEGORIES):
         if args.pgr_starts == 'super':
-            # One virtual start (vertex 0) joined to every facility of the category by its access leg.
+            # One virtual start (vertex 0) joined to every facility of the category (whose own vertex hangs on
+            # its attachment point by the access leg) at no cost.
             edges = ("SELECT id, source, target, cost FROM bench_work.g UNION ALL SELECT -a.fid, 0, a.node + %d, "
-                     "a.access FROM bench_work.apt a WHERE a.kind = 'f' AND a.category = '%s'" % (top, code))
+                     "0 FROM bench_work.apt a WHERE a.kind = 'f' AND a.category = '%s'" % (top, code))
             starts = 'ARRAY[0::bigint]'
         else:
             edges = 'SELECT id, source, target, cost FROM bench_work.g'
@@ -147,8 +151,8 @@ def coverage(db, args):
         n = db.one("SELECT count(*) FROM apt WHERE kind = 'f' AND category = %s", (code,))
         if n == 0:
             continue
-        db.run('''INSERT INTO cov SELECT a.fid, %%s FROM
-            (SELECT node, min(agg_cost) agg_cost FROM pgr_drivingDistance(%%s, %s, %%s, directed := false, equicost := true)
+        db.run('''INSERT INTO cov SELECT a.fid, %%s, dd.agg_cost + a.access FROM
+            (SELECT node, min(agg_cost) agg_cost FROM pgr_drivingDistance(%%s, %s, %%s, directed := false, equicost := false)
              GROUP BY node) dd
             JOIN apt a ON a.node = dd.node AND a.kind = 'r' WHERE dd.agg_cost + a.access <= %%s''' % starts,
                (c, edges, float(cutoff), float(cutoff)))
@@ -193,6 +197,15 @@ def coverage(db, args):
         if sub is not None:
             add('sub:' + sub, unreachable, cut_off, int(mask), n, pop)
     info = {'edges': db.one('SELECT count(*) FROM g'), 'segments': db.one('SELECT count(*) FROM seg')}
+    if args.residents_csv:
+        dist = {}
+        for fid, cat, d in db.all('SELECT fid, cat, d FROM cov'):
+            dist.setdefault(fid, {})[cat] = d
+        with open(args.residents_csv, 'w') as out:
+            out.write('fid,' + ','.join('d_' + c[0] for c in CATEGORIES) + '\n')
+            for (fid,) in db.all("SELECT fid FROM att WHERE kind = 'r' ORDER BY fid"):
+                ds = dist.get(fid, {})
+                out.write('%d,%s\n' % (fid, ','.join('%.4f' % ds[c] if c in ds else '' for c in range(len(CATEGORIES)))))
     return {'rows': rows, 'graph': info, 'pgr_starts': args.pgr_starts}
 
 
@@ -318,7 +331,8 @@ def main():
     ap.add_argument('analysis', choices=['coverage', 'green', 'sites'])
     ap.add_argument('conninfo')
     ap.add_argument('schema')
-    ap.add_argument('--pgr-starts', choices=['many', 'super'], default='many')
+    ap.add_argument('--pgr-starts', choices=['many', 'super'], default='super')
+    ap.add_argument('--residents-csv', help='coverage: write fid and distance per category of every resident here')
     args = ap.parse_args()
     db = Db(args.conninfo, args.schema)
     phase('connect')
@@ -329,7 +343,8 @@ def main():
         '''SELECT 'PostgreSQL ' || current_setting('server_version') UNION ALL
         SELECT 'PostGIS ' || postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ')' ''')
     result.update({'peer': '; '.join(v for (v,) in versions), 'phases': phases, 'backend_peak_kb': db.peak_kb()})
-    db.run('DROP SCHEMA bench_work CASCADE')
+    if not os.environ.get('BENCH_KEEP_WORK'):
+        db.run('DROP SCHEMA bench_work CASCADE')
     json.dump(result, sys.stdout, indent=1, default=float)
     print()
 

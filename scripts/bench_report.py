@@ -152,7 +152,8 @@ def report(args):
   hung on their points by their access legs, one multi-source search per category with the category's
   distance as the cutoff (NetworkX `multi_source_dijkstra_path_length`; pgRouting `pgr_drivingDistance`
   from all facilities of a category at once: from one virtual start joined to each facility by its access leg, and
-  at small sizes also with the array of all facilities as starts, `equicost`). The NetworkX peer refuses a network where
+  at small sizes also with the array of all facilities as starts; `equicost := false` and the least cost per
+  vertex, as pgRouting 3.4.2's `equicost := true` does not always keep the nearest start). The NetworkX peer refuses a network where
   plancheck's 1 m snapping would join anything (the generator's streets share exact coordinates).
 - "x faster" is the peer's wall time over plancheck's; "mem x" is the peer's peak memory over plancheck's.
 ''')
