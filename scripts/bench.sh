@@ -101,18 +101,21 @@ fi
 failures=0
 # record SIZE ANALYSIS TOOL STATUS WALL_S PEAK_KB [JSON_EXTRA]: one line of results.jsonl
 record() {
-    $py - "$@" >>"$results" <<'PY'
-import json, sys
+    BENCH_CPU=${cpu:-} $py - "$@" >>"$results" <<'PY'
+import json, os, sys
 size, analysis, tool, status, wall, peak = sys.argv[1:7]
 extra = json.loads(sys.argv[7]) if len(sys.argv) > 7 and sys.argv[7] else {}
 rec = {'size': int(size), 'analysis': analysis, 'tool': tool, 'status': status,
        'wall_s': float(wall) if wall else None, 'peak_kb': int(peak) if peak else None}
+if os.environ.get('BENCH_CPU'):
+    rec['cpu_s'] = float(os.environ['BENCH_CPU'])
 rec.update(extra)
 print(json.dumps(rec))
 PY
 }
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$1"; }
 peak_of() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+cpu_of() { awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$1"; }
 
 # timed SIZE ANALYSIS TOOL LIMIT OUT CMD...: run under /usr/bin/time -v with a timeout; sets rc, wall, peak
 timed() {
@@ -128,6 +131,7 @@ timed() {
     rc=$?
     wall=$(wall_of "$log")
     peak=$(peak_of "$log")
+    cpu=$(cpu_of "$log")
 }
 
 # judge SIZE ANALYSIS TOOL PC_JSON PEER_JSON LIMIT: compare, then record the peer's time (or why there is none)
@@ -136,7 +140,7 @@ judge() {
     local log=$dir/logs/${size}_${analysis}_${tool}.compare
     if ((rc == 124 || rc == 137)); then
         echo "  $analysis: $tool timed out after $limit s" >&2
-        record "$size" "$analysis" "$tool" timeout "$limit" "" "{\"note\": \"timed out after $limit s\"}"
+        cpu="" record "$size" "$analysis" "$tool" timeout "$limit" "" "{\"note\": \"timed out after $limit s\"}"
         return
     fi
     if ((rc != 0)) || [[ ! -s $peer_json ]]; then
@@ -148,7 +152,7 @@ judge() {
     if $py "$here/bench_compare.py" "$analysis" "$pc_json" "$peer_json" >"$log" 2>&1; then
         echo "  $analysis: $tool $(tail -1 "$log")" >&2
         local extra
-        extra=$($py -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps({"phases": d.get("phases"), "peer": d.get("peer"), "backend_peak_kb": d.get("backend_peak_kb"), "compare": open(sys.argv[2]).read().strip().splitlines()[-1]}))' "$peer_json" "$log")
+        extra=$($py -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps({"phases": d.get("phases"), "peer": d.get("peer"), "backend_peak_kb": d.get("backend_peak_kb"), "backend_cpu_s": d.get("backend_cpu_s"), "compare": open(sys.argv[2]).read().strip().splitlines()[-1]}))' "$peer_json" "$log")
         record "$size" "$analysis" "$tool" ok "$wall" "$peak" "$extra"
     else
         echo "  $analysis: $tool DISAGREES with plancheck (wall $wall s not counted):" >&2
@@ -159,7 +163,7 @@ judge() {
     fi
 }
 
-skip() { record "$1" "$2" "$3" skipped "" "" "{\"note\": \"$4\"}"; echo "  $2: $3 skipped: $4" >&2; }
+skip() { cpu="" record "$1" "$2" "$3" skipped "" "" "{\"note\": \"$4\"}"; echo "  $2: $3 skipped: $4" >&2; }
 
 gen_id=$(sha1sum "$here/gen_city.py" | cut -c1-8)
 for n in $sizes; do
@@ -173,7 +177,7 @@ for n in $sizes; do
     limit=$timeout_s
     ((n >= 2000000)) && limit=$timeout_big
     echo "bench.sh: $n segments ($city, $(du -m "$city" | cut -f1) MB)" >&2
-    record "$n" city input ok "" "" "$($py "$here/bench_report.py" counts "$city")"
+    cpu="" record "$n" city input ok "" "" "$($py "$here/bench_report.py" counts "$city")"
     if ((!agreement)); then
         # The GDAL read floor: every feature of the coverage layers through OGR, nothing else.
         timed "$n" read floor 0 "$dir/floor.json" $py "$here/bench_report.py" floor "$city"

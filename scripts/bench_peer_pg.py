@@ -84,6 +84,15 @@ class Db:
         self.cur.execute(sql, args)
         return self.cur.fetchall()
 
+    def cpu_s(self):
+        """User and system CPU seconds of the backend so far (from /proc; the server is local)."""
+        try:
+            with open('/proc/%d/stat' % self.pid) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            return round((int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK'), 2)
+        except (OSError, IndexError, ValueError):
+            return None
+
     def peak_kb(self):
         try:
             with open('/proc/%d/status' % self.pid) as f:
@@ -342,7 +351,7 @@ def main():
         UNION ALL SELECT 'pgRouting ' || pgr_version()''') if args.analysis == 'coverage' else db.all(
         '''SELECT 'PostgreSQL ' || current_setting('server_version') UNION ALL
         SELECT 'PostGIS ' || postgis_lib_version() || ' (GEOS ' || postgis_geos_version() || ')' ''')
-    result.update({'peer': '; '.join(v for (v,) in versions), 'phases': phases, 'backend_peak_kb': db.peak_kb()})
+    result.update({'peer': '; '.join(v for (v,) in versions), 'phases': phases, 'backend_peak_kb': db.peak_kb(), 'backend_cpu_s': db.cpu_s()})
     if not os.environ.get('BENCH_KEEP_WORK'):
         db.run('DROP SCHEMA bench_work CASCADE')
     json.dump(result, sys.stdout, indent=1, default=float)

@@ -136,7 +136,9 @@ def report(args):
   and river corridors, a coastline, proposed sites). Every tool reads the same GeoPackage (the database
   peers read the same layers loaded with ogr2ogr; the load is timed apart and not counted).
 - Each tool runs under `/usr/bin/time -v`: wall time and peak resident memory. For pgRouting and PostGIS
-  the memory is the peak of the server backend that ran the SQL (VmHWM), and the time is the SQL's.
+  the memory is the peak of the server backend that ran the SQL (VmHWM), the time is the SQL's, and the CPU
+  time is the backend's plus the Python client's. CPU time (user + system) is there because the machine is
+  shared: wall times include waiting for a core.
 - Before a time counts, `scripts/bench_compare.py` checks the answers against plancheck's: coverage
   per row (total, 9 structure units, 25 subdistricts) the population covered at 15/10/5 minutes exactly,
   unreachable and cut-off residents exactly, each of the 15 categories' covered share to plancheck's 1e-6
@@ -172,14 +174,14 @@ def report(args):
         if not any(r['analysis'] == analysis for r in recs):
             continue
         L.append('## %s\n' % analysis)
-        L.append('| size | tool | wall s | peak MB | x faster than plancheck is | mem x | answers |')
-        L.append('|---|---|---:|---:|---:|---:|---|')
+        L.append('| size | tool | wall s | CPU s | peak MB | x faster than plancheck is | mem x | answers |')
+        L.append('|---|---|---:|---:|---:|---:|---:|---|')
         for n in sizes:
             pc = by.get((n, analysis, 'plancheck'))
             if not pc:
                 continue
-            L.append('| %s | **plancheck** | **%s** | **%s** | | | %s |' % (
-                size_name(n), fmt_s(pc['wall_s']), fmt_mb(pc['peak_kb']), pc['status']))
+            L.append('| %s | **plancheck** | **%s** | %s | **%s** | | | %s |' % (
+                size_name(n), fmt_s(pc['wall_s']), fmt_s(pc.get('cpu_s')), fmt_mb(pc['peak_kb']), pc['status']))
             for tool in PEERS[analysis]:
                 r = by.get((n, analysis, tool))
                 if not r:
@@ -188,14 +190,15 @@ def report(args):
                 if r['status'] == 'ok' and pc['status'] == 'ok':
                     ratio = '%.1f' % (r['wall_s'] / pc['wall_s']) if pc['wall_s'] else '-'
                     mem = '%.1f' % (peak / pc['peak_kb']) if peak and pc['peak_kb'] else '-'
-                    L.append('| %s | %s | %s | %s | %s | %s | agree |' % (
-                        size_name(n), NAMES[tool], fmt_s(r['wall_s']), fmt_mb(peak), ratio, mem))
+                    cpu = (r.get('cpu_s') or 0) + (r.get('backend_cpu_s') or 0)
+                    L.append('| %s | %s | %s | %s | %s | %s | %s | agree |' % (
+                        size_name(n), NAMES[tool], fmt_s(r['wall_s']), fmt_s(cpu or None), fmt_mb(peak), ratio, mem))
                 elif r['status'] == 'timeout':
-                    L.append('| %s | %s | > %s | - | > %.0f | - | %s |' % (
+                    L.append('| %s | %s | > %s | - | - | > %.0f | - | %s |' % (
                         size_name(n), NAMES[tool], fmt_s(r['wall_s']),
                         r['wall_s'] / pc['wall_s'] if pc['wall_s'] else 0, r.get('note')))
                 else:
-                    L.append('| %s | %s | - | - | - | - | %s%s |' % (size_name(n), NAMES[tool], r['status'],
+                    L.append('| %s | %s | - | - | - | - | - | %s%s |' % (size_name(n), NAMES[tool], r['status'],
                                                                      ': ' + r['note'] if r.get('note') else ''))
         L.append('')
         agreed = [r for r in recs if r['analysis'] == analysis and r['status'] == 'ok' and r.get('compare')]
