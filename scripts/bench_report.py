@@ -157,7 +157,8 @@ def report(args):
   at small sizes also with the array of all facilities as starts; `equicost := false` and the least cost per
   vertex, as pgRouting 3.4.2's `equicost := true` does not always keep the nearest start). The NetworkX peer refuses a network where
   plancheck's 1 m snapping would join anything (the generator's streets share exact coordinates).
-- "x faster" is the peer's wall time over plancheck's; "mem x" is the peer's peak memory over plancheck's.
+- "plancheck x faster" is the peer's time over plancheck's (wall, and CPU); "mem x" is the peer's peak
+  memory over plancheck's.
 ''')
     # ---- inputs
     L.append('## Inputs\n')
@@ -174,13 +175,13 @@ def report(args):
         if not any(r['analysis'] == analysis for r in recs):
             continue
         L.append('## %s\n' % analysis)
-        L.append('| size | tool | wall s | CPU s | peak MB | x faster than plancheck is | mem x | answers |')
-        L.append('|---|---|---:|---:|---:|---:|---:|---|')
+        L.append('| size | tool | wall s | CPU s | peak MB | plancheck x faster (wall) | (CPU) | mem x | answers |')
+        L.append('|---|---|---:|---:|---:|---:|---:|---:|---|')
         for n in sizes:
             pc = by.get((n, analysis, 'plancheck'))
             if not pc:
                 continue
-            L.append('| %s | **plancheck** | **%s** | %s | **%s** | | | %s |' % (
+            L.append('| %s | **plancheck** | **%s** | %s | **%s** | | | | %s |' % (
                 size_name(n), fmt_s(pc['wall_s']), fmt_s(pc.get('cpu_s')), fmt_mb(pc['peak_kb']), pc['status']))
             for tool in PEERS[analysis]:
                 r = by.get((n, analysis, tool))
@@ -191,14 +192,16 @@ def report(args):
                     ratio = '%.1f' % (r['wall_s'] / pc['wall_s']) if pc['wall_s'] else '-'
                     mem = '%.1f' % (peak / pc['peak_kb']) if peak and pc['peak_kb'] else '-'
                     cpu = (r.get('cpu_s') or 0) + (r.get('backend_cpu_s') or 0)
-                    L.append('| %s | %s | %s | %s | %s | %s | %s | agree |' % (
-                        size_name(n), NAMES[tool], fmt_s(r['wall_s']), fmt_s(cpu or None), fmt_mb(peak), ratio, mem))
+                    cratio = '%.1f' % (cpu / pc['cpu_s']) if cpu and pc.get('cpu_s') else '-'
+                    L.append('| %s | %s | %s | %s | %s | %s | %s | %s | agree |' % (
+                        size_name(n), NAMES[tool], fmt_s(r['wall_s']), fmt_s(cpu or None), fmt_mb(peak), ratio,
+                        cratio, mem))
                 elif r['status'] == 'timeout':
-                    L.append('| %s | %s | > %s | - | - | > %.0f | - | %s |' % (
+                    L.append('| %s | %s | > %s | - | - | > %.0f | - | - | %s |' % (
                         size_name(n), NAMES[tool], fmt_s(r['wall_s']),
                         r['wall_s'] / pc['wall_s'] if pc['wall_s'] else 0, r.get('note')))
                 else:
-                    L.append('| %s | %s | - | - | - | - | - | %s%s |' % (size_name(n), NAMES[tool], r['status'],
+                    L.append('| %s | %s | - | - | - | - | - | - | %s%s |' % (size_name(n), NAMES[tool], r['status'],
                                                                      ': ' + r['note'] if r.get('note') else ''))
         L.append('')
         agreed = [r for r in recs if r['analysis'] == analysis and r['status'] == 'ok' and r.get('compare')]
