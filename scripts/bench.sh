@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [--quick] [--sizes "10000 100000 1000000 4000000"] [--dir DIR] [--timeout S]
 #                    [--timeout-big S] [--only "coverage green sites"] [--out BENCHMARKS.md] [--agreement-only]
-#                    [--pgr-starts many|super] [--pgr-many-max N] [--keep-server]
+#                    [--pgr-starts many|super] [--pgr-many-max N] [--peers-max N] [--keep-server]
 #
 # For each size N (street segments), scripts/gen_city.py makes one city (cached in DIR, default
 # /tmp/plancheck-bench, under a name that changes with the generator) and, side by side on it:
@@ -20,6 +20,7 @@
 # (--pgr-starts super, the default): pgr_drivingDistance with the array of all facilities (many) keeps every
 # start's search until the end (14 GB of server memory at 100k segments), so it runs only up to
 # --pgr-many-max segments (default 10000), as an extra row.
+# --peers-max N: above N segments only plancheck runs (the peers are recorded as not run).
 # Peers are capped at --timeout seconds (default 1800; --timeout-big for sizes >= 2 million, default 900).
 # Results go to DIR/results.jsonl; scripts/bench_report.py turns them into --out (default BENCHMARKS.md
 # in the repository, not written with --agreement-only or --quick unless --out is given).
@@ -41,6 +42,7 @@ agreement=0
 quick=0
 pgr_starts=super
 pgr_many_max=10000
+peers_max=0
 keep_server=0
 while (($#)); do
     case "$1" in
@@ -54,8 +56,9 @@ while (($#)); do
         --agreement-only) agreement=1; shift ;;
         --pgr-starts) pgr_starts="$2"; shift 2 ;;
         --pgr-many-max) pgr_many_max="$2"; shift 2 ;;
+        --peers-max) peers_max="$2"; shift 2 ;;
         --keep-server) keep_server=1; shift ;;
-        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -230,6 +233,16 @@ PY
 )
         record "$n" "$analysis" plancheck ok "$wall" "$peak" "$phases"
         echo "  $analysis: plancheck $wall s, $((peak / 1024)) MB" >&2
+        if ((peers_max > 0 && n > peers_max)); then
+            for tool in ${analysis/coverage/networkx pgrouting}; do
+                [[ $tool == green || $tool == sites ]] && continue
+                skip "$n" "$analysis" "$tool" "not run at this size (--peers-max $peers_max)"
+            done
+            [[ $analysis != coverage ]] && for tool in geopandas postgis; do
+                skip "$n" "$analysis" "$tool" "not run at this size (--peers-max $peers_max)"
+            done
+            continue
+        fi
         if [[ $analysis == coverage ]]; then
             if ((have_nx)); then
                 csv_args=()
