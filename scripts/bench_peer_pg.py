@@ -170,13 +170,15 @@ def coverage(db, args):
     db.run('''CREATE TABLE comp AS SELECT node, component FROM pgr_connectedComponents(
         'SELECT id, source, target, cost FROM bench_work.edge')''')
     db.run('CREATE INDEX ON comp (node)')
+    db.run('''CREATE TABLE fcomp AS SELECT DISTINCT fc.component FROM apt f JOIN edge fe ON fe.id = f.seg
+        JOIN comp fc ON fc.node = fe.source WHERE f.kind = 'f' ''')
     db.run('''CREATE TABLE res AS
         SELECT a.fid, a.pop, a.seg IS NULL AS unreachable,
-               (a.seg IS NOT NULL AND NOT EXISTS (SELECT 1 FROM apt f JOIN edge fe ON fe.id = f.seg
-                    JOIN comp fc ON fc.node = fe.source WHERE f.kind = 'f' AND fc.component = c.component)) AS cut_off,
+               (a.seg IS NOT NULL AND fcomp.component IS NULL) AS cut_off,
                (SELECT u.name FROM structure u WHERE ST_Intersects(u.geom, a.pt) ORDER BY u.fid LIMIT 1) unit,
                (SELECT u.name FROM subdistricts u WHERE ST_Intersects(u.geom, a.pt) ORDER BY u.fid LIMIT 1) sub
-        FROM att a LEFT JOIN edge e ON e.id = a.seg LEFT JOIN comp c ON c.node = e.source WHERE a.kind = 'r' ''')
+        FROM att a LEFT JOIN edge e ON e.id = a.seg LEFT JOIN comp c ON c.node = e.source
+        LEFT JOIN fcomp ON fcomp.component = c.component WHERE a.kind = 'r' ''')
     groups = db.all('''SELECT r.unit, r.sub, r.unreachable, r.cut_off, coalesce(m.mask, 0), count(*), sum(r.pop)
         FROM res r LEFT JOIN (SELECT fid, sum(1::bigint << cat) mask FROM cov GROUP BY fid) m USING (fid)
         GROUP BY 1, 2, 3, 4, 5''')
