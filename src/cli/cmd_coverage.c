@@ -5,7 +5,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* "  92.1%" or "      -" in 7 columns. */
 static const char *pct(char *buf, size_t cap, double share)
@@ -111,6 +113,43 @@ static void print_table(const pc_plan *plan, const pc_coverage_result *r)
     }
 }
 
+/*
+ * PLANCHECK_TIMINGS=1 in the environment: the seconds each phase took, on stderr, one line per phase
+ * ("timing: 1.234 s coverage: building the street network"), from the analysis' progress messages.
+ * For benchmarks (scripts/bench.sh): where the time goes.
+ */
+typedef struct phase_timer {
+    struct timespec start, phase_start;
+    char phase[128];
+} phase_timer;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void phase_end(phase_timer *t, const char *next)
+{
+    if (t->phase[0])
+        fprintf(stderr, "timing: %.3f s %s\n", seconds_since(&t->phase_start), t->phase);
+    clock_gettime(CLOCK_MONOTONIC, &t->phase_start);
+    snprintf(t->phase, sizeof t->phase, "%s", next ? next : "");
+}
+
+static int phase_progress(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    phase_timer *t = payload;
+    /* Per-category messages ("walking distances to X") count as one phase: searching. */
+    const char *phase = strncmp(message, "coverage: walking distances", 27) == 0 ? "coverage: searching (all categories)"
+                                                                             : message;
+    if (strcmp(phase, t->phase) != 0)
+        phase_end(t, phase);
+    return 1;
+}
+
 static int run_coverage(cli_run *run)
 {
     pc_plan *plan = NULL;
@@ -123,9 +162,18 @@ static int run_coverage(cli_run *run)
     const char *output = run->args.value[OPT_OUTPUT];
     /* Service-area polygons are only for the output. */
     opts.service_areas = output != NULL;
+    phase_timer timer = {0};
+    const char *timings = getenv("PLANCHECK_TIMINGS");
+    int timed = timings && *timings && strcmp(timings, "0") != 0;
+    if (timed) {
+        clock_gettime(CLOCK_MONOTONIC, &timer.start);
+        phase_end(&timer, "open the plan");
+    }
     int rc = cli_open_plan(run, &plan);
     if (rc)
         goto done;
+    if (timed)
+        pc_ctx_set_progress(run->ctx, phase_progress, &timer);
     /* Open the output first: a bad -o fails at once, not after the analysis. */
     if (output && (cli_writer_open(run, &writer, output, plan) ||
                    pc_writer_meta(writer, "command", "coverage") ||
@@ -137,6 +185,8 @@ static int run_coverage(cli_run *run)
         rc = cli_fail(run);
         goto done;
     }
+    if (timed)
+        phase_end(&timer, output ? "write the output" : "print the results");
     if (output && (pc_coverage_write(run->ctx, writer, result) || pc_writer_commit(writer))) {
         rc = cli_fail(run);
         goto done;
@@ -153,6 +203,11 @@ done:
     pc_writer_destroy(writer);
     pc_coverage_result_destroy(run->ctx, result);
     pc_plan_destroy(plan);
+    if (timed) {
+        fflush(stdout);
+        phase_end(&timer, NULL);
+        fprintf(stderr, "timing: %.3f s total\n", seconds_since(&timer.start));
+    }
     return rc;
 }
 
