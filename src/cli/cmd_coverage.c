@@ -72,9 +72,12 @@ static void print_change(const pc_coverage_result *r)
     printf("\n");
     for (size_t u = 0; u < r->n_units; u++)
         print_change_row(&r->units[u]);
-    for (size_t u = 0; u < r->n_subdistricts; u++)
-        print_change_row(&r->subdistricts[u]);
     print_change_row(&r->total);
+    if (r->n_subdistricts) {
+        printf("%s %s\n", cli_cell(c1, sizeof c1, "subdistrict", 34), cli_cell(c2, sizeof c2, "街镇", 20));
+        for (size_t u = 0; u < r->n_subdistricts; u++)
+            print_change_row(&r->subdistricts[u]);
+    }
     printf("\n%-20s %6s %8s    %7s -> %7s %10s\n", "category", "added", "", "before", "after", "gained");
     for (int c = 0; c < p->n_categories; c++)
         if (r->n_facilities_added[c])
