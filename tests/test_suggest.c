@@ -714,6 +714,24 @@ static void test_errors(void)
     TU_ASSERT_NEAR(site_x(&r->sites[0]), 600, 1e-6);
     pc_suggest_result_destroy(ctx, r);
     pc_coverage_result_destroy(ctx, cov);
+    /* Candidates all farther than max_access_m (300 m) from the street: nothing to propose, and a warning. */
+    const char *far = tu_path(dir, "far.gpkg");
+    tu_row far_rows[] = {{pt(500, 400), {"a"}}, {pt(500, -301), {"b"}}};
+    tu_write_layer(far, "candidates", 4548, "point", "name", far_rows, 2);
+    pc_layer *far_layer = NULL;
+    TU_ASSERT_INT(pc_plan_read_extra(ctx, plan, PC_ROLE_SITES, far, 0, &far_layer), PC_OK);
+    o.coverage = NULL;
+    o.candidates = far_layer;
+    r = suggest(ctx, plan, &p, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    TU_ASSERT_INT(r->n_unattached, 2);
+    TU_ASSERT_INT(r->n_sites, 0);
+    TU_ASSERT_INT(r->stop, PC_SUGGEST_STOP_NO_GAIN);
+    TU_ASSERT_NEAR(r->total.cov_category_after[0], r->total.cov_category_before[0], 0);
+    TU_ASSERT_CONTAINS(pc_ctx_warning(ctx, pc_ctx_warning_count(ctx) - 1), "no usable candidate");
+    pc_suggest_result_destroy(ctx, r);
+    pc_layer_destroy(ctx, far_layer);
+    o.candidates = NULL;
     pc_plan_destroy(plan);
 
     /* No streets: the role is named. */

@@ -893,6 +893,10 @@ static pc_status make_candidates(pc_ctx *ctx, pc_plan *plan, const pc_profile *p
         r->cand_node[k] = given ? PC_GRAPH_NONE : (uint32_t)j;
         at[k] = a;
     }
+    if (r->n_candidates == 0)
+        pc_ctx_warn(ctx, "no usable candidate: %zu offered, %zu outside the built-up area, %zu inside forbidden red "
+                    "lines, %zu farther than %g m from a street; nothing can be proposed", n, r->n_outside,
+                    r->n_forbidden, r->n_unattached, profile->max_access_m);
     if (r->n_candidates > UINT32_MAX - 1) {
         s = pc_error_plain(ctx, PC_ERR_ARG, "%zu candidates are too many (at most %u)", r->n_candidates,
                            UINT32_MAX - 1);
