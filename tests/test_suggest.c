@@ -823,6 +823,7 @@ static void test_cli(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(ds);
     TU_ASSERT_INT(layer_count(ds, "suggested_sites"), 1);
     TU_ASSERT_INT(layer_count(ds, "suggestion_units"), 1);
+    TU_ASSERT_INT(layer_count(ds, "layer_styles"), 1); /* the QGIS default style of suggested_sites */
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "suggested_sites");
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);

@@ -1524,7 +1524,6 @@ static pc_status write_sites(pc_writer *w, const pc_suggest_result *r)
 /* Structure units before and after: the levels in scope and the categories proposed. */
 static pc_status write_units(pc_ctx *ctx, pc_writer *w, const pc_suggest_result *r)
 {
-    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
     const pc_profile *p = &r->profile;
     enum { MAX_FIELDS = 8 + 5 * PC_N_LEVELS + 3 * PC_MAX_CATEGORIES };
     pc_field_def defs[MAX_FIELDS];
@@ -1586,13 +1585,35 @@ static pc_status write_units(pc_ctx *ctx, pc_writer *w, const pc_suggest_result 
         OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
         s = pc_writer_put(w, layer, f, NULL);
     }
-    (void)geos;
     return s;
 }
+
+/* QGIS default style of suggested_sites: purple stars labelled with their rank. */
+static const char SITES_QML[] =
+    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+    "<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"1\">\n"
+    " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n"
+    "  <symbols>\n"
+    "   <symbol type=\"marker\" name=\"0\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer "
+    "class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\"><prop k=\"color\" v=\"152,78,163,255\"/><prop "
+    "k=\"name\" v=\"star\"/><prop k=\"size\" v=\"5\"/><prop k=\"outline_color\" v=\"35,35,35,255\"/></layer>"
+    "</symbol>\n"
+    "  </symbols>\n"
+    " </renderer-v2>\n"
+    " <labeling type=\"simple\">\n"
+    "  <settings calloutType=\"simple\">\n"
+    "   <text-style fieldName=\"rank\" isExpression=\"0\" fontSize=\"9\" textColor=\"35,35,35,255\"/>\n"
+    "   <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferColor=\"255,255,255,255\"/>\n"
+    "   <placement placement=\"0\" dist=\"1\"/>\n"
+    "  </settings>\n"
+    " </labeling>\n"
+    "</qgis>\n";
 
 pc_status pc_suggest_write(pc_ctx *ctx, pc_writer *w, const pc_suggest_result *r)
 {
     pc_status s = write_sites(w, r);
+    if (!s)
+        s = pc_writer_style(w, "suggested_sites", "rank", SITES_QML);
     if (!s && r->units_layer)
         s = write_units(ctx, w, r);
     return s;
