@@ -23,3 +23,7 @@ build/plancheck sites "$plan" -o build/demo/sites.gpkg || rc=$?
 echo
 echo "== plancheck green $plan -o build/demo/green.gpkg"
 build/plancheck green "$plan" -o build/demo/green.gpkg
+
+echo
+echo "== plancheck report $plan -o out/binhai   (every analysis: HTML report, QGIS project, styled GeoPackage)"
+build/plancheck report "$plan" -o out/binhai

@@ -532,49 +532,11 @@ done:
 
 /* ---------------------------------------------------------------- distances */
 
-/*
- * A service-area polygon: the street pieces, chained into strokes, each buffered on its own, then
- * unioned (cascaded, OverlayNG): many times faster than buffering the whole MultiLineString at once.
- * Caller owns; NULL on error (ctx set).
- */
+/* A service-area polygon: the street pieces buffered by area_buffer_m. Caller owns; NULL on error (ctx set). */
 static GEOSGeometry *buffer_pieces(pc_ctx *ctx, const pc_graph *g, const pc_graph_pieces *pieces,
                                    const pc_coverage_options *opts)
 {
-    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
-    if (pieces->n == 0)
-        return GEOSGeom_createEmptyPolygon_r(geos);
-    GEOSGeometry *lines = pc_graph_pieces_lines(ctx, g, pieces);
-    if (!lines)
-        return NULL;
-    int n = GEOSGetNumGeometries_r(geos, lines);
-    GEOSGeometry **parts = malloc((n > 0 ? (size_t)n : 1) * sizeof *parts);
-    GEOSGeometry *out = NULL;
-    int made = 0;
-    if (!parts) {
-        GEOSGeom_destroy_r(geos, lines);
-        pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory buffering service areas");
-        return NULL;
-    }
-    for (; made < n; made++) {
-        parts[made] = GEOSBufferWithStyle_r(geos, GEOSGetGeometryN_r(geos, lines, made), opts->area_buffer_m, 4,
-                                            GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_ROUND, 5.0);
-        if (!parts[made])
-            break;
-    }
-    GEOSGeom_destroy_r(geos, lines);
-    if (made == n) {
-        GEOSGeometry *collection = GEOSGeom_createCollection_r(geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-        made = collection ? 0 : made; /* the collection owns the parts */
-        out = collection ? GEOSUnaryUnion_r(geos, collection) : NULL;
-        if (collection)
-            GEOSGeom_destroy_r(geos, collection);
-    }
-    for (int k = 0; k < made; k++)
-        GEOSGeom_destroy_r(geos, parts[k]);
-    free(parts);
-    if (!out)
-        pc_error_plain(ctx, PC_ERR_GEOM, "cannot build a service-area polygon (%s)", pc_ctx_geos_message(ctx));
-    return out;
+    return pc_graph_pieces_buffer(ctx, g, pieces, opts->area_buffer_m);
 }
 
 /* Network mode: attach everything to the streets, then one bounded search per category. */

@@ -168,4 +168,13 @@ pc_status pc_graph_pieces_intersect(pc_ctx *ctx, pc_graph_pieces *acc, const pc_
  */
 GEOSGeometry *pc_graph_pieces_lines(pc_ctx *ctx, const pc_graph *graph, const pc_graph_pieces *pieces);
 
+/**
+ * The pieces buffered by buffer_m (> 0) as one polygonal geometry: the strokes of
+ * pc_graph_pieces_lines, each buffered on its own (round caps and joins, 4 segments per quarter
+ * circle), then unioned (cascaded), many times faster than buffering the whole MultiLineString at
+ * once. No pieces give an empty polygon. Caller owns (GEOSGeom_destroy_r); NULL on error (ctx set).
+ */
+GEOSGeometry *pc_graph_pieces_buffer(pc_ctx *ctx, const pc_graph *graph, const pc_graph_pieces *pieces,
+                                     double buffer_m);
+
 #endif

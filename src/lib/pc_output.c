@@ -172,8 +172,9 @@ static pc_status end_transaction(pc_writer *w)
     return PC_OK;
 }
 
-pc_status pc_writer_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkbGeometryType gtype,
-                          const pc_field_def *fields, int n_fields)
+/* fid_name: the primary key column (NULL: the driver's default, "fid"). */
+static pc_status create_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkbGeometryType gtype,
+                              const pc_field_def *fields, int n_fields, const char *fid_name)
 {
     pc_status s = end_transaction(w);
     if (s)
@@ -181,6 +182,8 @@ pc_status pc_writer_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkb
     char **options = NULL;
     if (gtype == wkbNone && strcmp(driver_for(w->path), "GPKG") == 0)
         options = CSLSetNameValue(options, "ASPATIAL_VARIANT", "GPKG_ATTRIBUTES");
+    if (fid_name)
+        options = CSLSetNameValue(options, "FID", fid_name);
     CPLErrorReset();
     OGRLayerH layer = GDALDatasetCreateLayer(w->ds, name, gtype == wkbNone ? NULL : w->srs, gtype, options);
     CSLDestroy(options);
@@ -200,6 +203,12 @@ pc_status pc_writer_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkb
         w->in_transaction = 1;
     *out = layer;
     return PC_OK;
+}
+
+pc_status pc_writer_layer(pc_writer *w, OGRLayerH *out, const char *name, OGRwkbGeometryType gtype,
+                          const pc_field_def *fields, int n_fields)
+{
+    return create_layer(w, out, name, gtype, fields, n_fields, NULL);
 }
 
 OGRFeatureH pc_writer_feature(OGRLayerH layer) { return OGR_F_Create(OGR_L_GetLayerDefn(layer)); }
@@ -238,13 +247,14 @@ pc_status pc_writer_style(pc_writer *w, const char *layer_name, const char *styl
     if (strcmp(driver_for(w->path), "GPKG") != 0)
         return PC_OK;
     if (!w->styles) {
-        /* The schema QGIS (3.22) reads and writes; f_table_schema must be '' rather than NULL. */
+        /* The schema QGIS (3.22) reads and writes: primary key 'id' (QGIS lists and fetches styles by it),
+         * f_table_schema must be '' rather than NULL. */
         pc_field_def fields[] = {
             {"f_table_catalog", OFTString}, {"f_table_schema", OFTString}, {"f_table_name", OFTString},
             {"f_geometry_column", OFTString}, {"styleName", OFTString}, {"styleQML", OFTString},
             {"styleSLD", OFTString}, {"useAsDefault", OFTInteger}, {"description", OFTString},
             {"owner", OFTString}, {"ui", OFTString}, {"update_time", OFTDateTime}};
-        pc_status s = pc_writer_layer(w, &w->styles, "layer_styles", wkbNone, fields, 12);
+        pc_status s = create_layer(w, &w->styles, "layer_styles", wkbNone, fields, 12, "id");
         if (s)
             return s;
         OGR_Fld_SetSubType(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(w->styles), 7), OFSTBoolean);
