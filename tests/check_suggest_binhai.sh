@@ -63,8 +63,8 @@ ds.CommitTransaction()
 layer = None
 ds = None
 PY
-"$pc" suggest "$plan" --level 5 --count 30 --candidates "$work/grid.gpkg" --respect-redlines -o "$work/red.gpkg" --json \
-    --quiet > "$work/red.json"
+"$pc" suggest "$plan" --level 5 --count 30 --candidates "$work/grid.gpkg" --respect-redlines -o "$work/red.gpkg" \
+    --json --quiet > "$work/red.json"
 rc=0
 "$pc" sites "$plan" --sites "$work/red.gpkg|layername=suggested_sites" --json --quiet > "$work/red_sites.json" || rc=$?
 if ((rc != 0 && rc != 3)); then
@@ -113,7 +113,8 @@ keys = ["pop", "cov_kindergarten", "cov_kindergarten_before", "pop_gained_kinder
 same_rows("kindergarten", kg, kg_cov, keys)
 last = sites[-1]
 check("last pick's cumulative kindergarten coverage = coverage --add",
-      last["cov_category"] == kg_cov["total"]["cov_kindergarten"], f"{last['cov_category']} vs {kg_cov['total']['cov_kindergarten']}")
+      last["cov_category"] == kg_cov["total"]["cov_kindergarten"],
+      f"{last['cov_category']} vs {kg_cov['total']['cov_kindergarten']}")
 check("population the 50 add = coverage --add's gain",
       last["pop_category"] - kg["categories"][0]["pop_before"] == kg_cov["total"]["pop_gained_kindergarten"],
       f"{last['pop_category'] - kg['categories'][0]['pop_before']} vs {kg_cov['total']['pop_gained_kindergarten']}")
@@ -130,7 +131,8 @@ first, ten = load("kg_first.json"), load("kg_ten.json")
 check("pick 1 alone adds its gain", first["total"]["pop_gained_kindergarten"] == sites[0]["gain_pop"],
       f"{first['total']['pop_gained_kindergarten']} vs {sites[0]['gain_pop']}")
 check("picks 1..10 add what the suggestion reported after pick 10",
-      ten["total"]["cov_kindergarten"] == sites[9]["cov_category"] and ten["total"]["pop_cov5"] == sites[9]["pop_level"],
+      ten["total"]["cov_kindergarten"] == sites[9]["cov_category"] and
+      ten["total"]["pop_cov5"] == sites[9]["pop_level"],
       f"{ten['total']['cov_kindergarten']} vs {sites[9]['cov_category']}")
 
 # 2. The 10-minute level.
@@ -164,12 +166,14 @@ for f in out.GetLayerByName("suggested_sites"):
             inside.append((f.GetField("rank"), kind))
 check("--respect-redlines: no site inside a forbidden red line (OGR)", not inside and len(red["sites"]) > 0,
       f"{len(red['sites'])} sites, {red['candidates']['forbidden']} candidates excluded, inside: {inside[:5]}")
-check("--respect-redlines: grid candidates inside forbidden red lines were excluded", red["candidates"]["forbidden"] > 0,
+check("--respect-redlines: grid candidates inside forbidden red lines were excluded",
+      red["candidates"]["forbidden"] > 0,
       red["candidates"]["forbidden_by_kind"])
 checked = load("red_sites.json")
 fails = [(s.get("name"), r["kind"]) for s in checked["sites"] for r in s["rules"]
          if r["effect"] == "fail" and r["kind"] in forbid]
-check("plancheck sites: no forbidden-red-line failure among them", not fails and len(checked["sites"]) == len(red["sites"]),
+check("plancheck sites: no forbidden-red-line failure among them",
+      not fails and len(checked["sites"]) == len(red["sites"]),
       f"{len(checked['sites'])} checked, {fails[:5]}")
 
 wall = float(sys.argv[4]) - float(sys.argv[3])

@@ -387,8 +387,8 @@ static void test_coverage_add(void)
     pc_plan *plan = open_plan(ctx, path);
     CU_ASSERT_PTR_NOT_NULL_FATAL(plan);
     pc_layer *added = NULL;
-    TU_ASSERT_INT(pc_plan_read_extra(ctx, plan, PC_ROLE_FACILITIES, extra_path, PC_FIELD_BIT(PC_FIELD_CATEGORY), &added),
-                  PC_OK);
+    TU_ASSERT_INT(
+        pc_plan_read_extra(ctx, plan, PC_ROLE_FACILITIES, extra_path, PC_FIELD_BIT(PC_FIELD_CATEGORY), &added), PC_OK);
     CU_ASSERT_PTR_NOT_NULL_FATAL(added);
     for (int mode = PC_COVERAGE_NETWORK; mode <= PC_COVERAGE_RADIUS; mode++) {
         pc_coverage_options opts = PC_COVERAGE_OPTIONS_INIT;

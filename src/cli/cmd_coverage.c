@@ -67,18 +67,21 @@ static void print_change(const pc_coverage_result *r)
            "population gained\n", r->extra_facilities->source, r->extra_facilities->layer_name,
            r->n_facilities_extra, used);
     printf("%s %s %11s", cli_cell(c1, sizeof c1, "unit", 34), cli_cell(c2, sizeof c2, "单元", 20), "population");
-    for (int l = 0; l < PC_N_LEVELS; l++)
-        printf("  %2d-min before -> after    gained", pc_levels_min[l]);
+    for (int l = 0; l < PC_N_LEVELS; l++) {
+        char label[16];
+        snprintf(label, sizeof label, "%d-min", pc_levels_min[l]);
+        printf("  %7s -> %6s %9s", label, "after", "+pop");
+    }
     printf("\n");
     for (size_t u = 0; u < r->n_units; u++)
         print_change_row(&r->units[u]);
     print_change_row(&r->total);
     if (r->n_subdistricts) {
-        printf("%s %s\n", cli_cell(c1, sizeof c1, "subdistrict", 34), cli_cell(c2, sizeof c2, "街镇", 20));
+        printf("\n%s %s\n", cli_cell(c1, sizeof c1, "subdistrict", 34), cli_cell(c2, sizeof c2, "街镇", 20));
         for (size_t u = 0; u < r->n_subdistricts; u++)
             print_change_row(&r->subdistricts[u]);
     }
-    printf("\n%-20s %6s %8s    %7s -> %7s %10s\n", "category", "added", "", "before", "after", "gained");
+    printf("\n%-20s %6s %8s    %7s -> %7s %10s\n", "category", "added", "", "before", "after", "+pop");
     for (int c = 0; c < p->n_categories; c++)
         if (r->n_facilities_added[c])
             printf("%-20s %6zu %8s    %s -> %s %+10.0f\n", p->categories[c].code, r->n_facilities_added[c], "",

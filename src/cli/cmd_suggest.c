@@ -93,7 +93,8 @@ static void print_table(const pc_plan *plan, const pc_suggest_result *r)
     }
     if (r->n_sites == 0)
         printf("   (none)\n");
-    printf("(+pop: residents newly within walking distance; category and level: coverage of the plan after the pick)\n");
+    printf("(+pop: residents newly within walking distance; category and level: coverage of the plan after the "
+           "pick)\n");
     printf("Stopped: %s\n", r->stop == PC_SUGGEST_STOP_TARGET ? "the level's coverage target was reached"
                         : r->stop == PC_SUGGEST_STOP_COUNT ? "the count was reached"
                                                            : "no candidate reaches anyone still uncovered");

@@ -416,7 +416,8 @@ static pc_status sets_from_candidates(pc_ctx *ctx, const sets_input *in, cat_set
             continue;
         if ((s = pc_graph_search_run(ctx, in->search, &in->cand_at[j], 1, cs->cutoff_m)))
             goto done;
-        info->n_searches++;
+        if ((++info->n_searches & 1023) == 0 && (s = pc_ctx_check_cancel(ctx)))
+            goto done;
         uint32_t mark = (uint32_t)j + 1;
         size_t first = set.n;
         edge_walk w;
@@ -470,7 +471,8 @@ static pc_status sets_from_residents(pc_ctx *ctx, const sets_input *in, cat_sets
             continue;
         if ((s = pc_graph_search_run(ctx, in->search, &in->res_at[cs->unc[u]], 1, cs->cutoff_m + eps)))
             goto done;
-        info->n_searches++;
+        if ((++info->n_searches & 1023) == 0 && (s = pc_ctx_check_cancel(ctx)))
+            goto done;
         uint32_t mark = (uint32_t)u + 1;
         edge_walk w;
         edge_walk_start(&w, g, in->search, in->res_at[cs->unc[u]].edge);
