@@ -372,6 +372,42 @@ static void test_level(void)
     pc_ctx_destroy(ctx);
 }
 
+/*
+ * Neither a category nor a level (the report's "K per category"): K (5 min, 100 m; one at (100,0)) and M
+ * (10 min, 200 m; none). M at node 700 reaches 500..900: 125 people, more than K's best (95 at 600), so it
+ * comes first; each level then has its own coverage.
+ */
+static void test_all_categories(void)
+{
+    const char *dir = tu_tmpdir("suggest_all");
+    const char *path = make_line_plan(dir, "K", 0);
+    pc_ctx *ctx = pc_ctx_create();
+    pc_profile p;
+    profile_with(&p, "K", 5, 100, "M", 10, 200);
+    pc_plan *plan = open_plan(ctx, path);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(plan);
+    pc_suggest_options o = PC_SUGGEST_OPTIONS_INIT;
+    o.count = 1;
+    pc_suggest_result *r = suggest(ctx, plan, &p, &o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    TU_ASSERT_INT(r->n_categories, 2);
+    TU_ASSERT_INT(r->n_sites, 2);
+    CU_ASSERT_STRING_EQUAL(p.categories[r->sites[0].category].code, "M");
+    TU_ASSERT_NEAR(site_x(&r->sites[0]), 700, 1e-6);
+    TU_ASSERT_NEAR(r->sites[0].gain_pop, 125, 1e-9);
+    TU_ASSERT_NEAR(r->sites[0].cov_level, 125.0 / 135, 1e-12);
+    CU_ASSERT_STRING_EQUAL(p.categories[r->sites[1].category].code, "K");
+    TU_ASSERT_NEAR(r->sites[1].gain_pop, 95, 1e-9);
+    TU_ASSERT_NEAR(r->sites[1].cov_level, 105.0 / 135, 1e-12);
+    CU_ASSERT(r->levels[1].in_scope && r->levels[2].in_scope && !r->levels[0].in_scope);
+    TU_ASSERT_NEAR(r->levels[1].cov_after, 125.0 / 135, 1e-12);
+    TU_ASSERT_NEAR(r->levels[2].cov_after, 105.0 / 135, 1e-12);
+    TU_ASSERT_INT(r->stop, PC_SUGGEST_STOP_COUNT);
+    pc_suggest_result_destroy(ctx, r);
+    pc_plan_destroy(plan);
+    pc_ctx_destroy(ctx);
+}
+
 /* coverage --add: a K at (600,0) adds exactly the 95 people at 500, 600 and 700, all in East. */
 static void test_coverage_add(void)
 {
@@ -893,6 +929,7 @@ int pc_test_register_suggest(void)
     CU_add_test(suite, "greedy's first pick is not in the best pair", test_greedy_not_optimal);
     CU_add_test(suite, "red lines", test_redlines);
     CU_add_test(suite, "a level, ordered by gain, stops at the target", test_level);
+    CU_add_test(suite, "every category of every level", test_all_categories);
     CU_add_test(suite, "coverage --add counts what the facilities add", test_coverage_add);
     CU_add_test(suite, "lazy greedy equals a plain greedy over coverage runs", test_against_plain_greedy);
     CU_add_test(suite, "Binhai: both search directions agree", test_binhai_directions);
