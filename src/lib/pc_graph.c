@@ -1118,6 +1118,12 @@ double pc_graph_search_node_m(const pc_graph_search *s, uint32_t node)
     return node < s->g->n_nodes ? s->dist[node] : INFINITY;
 }
 
+const uint32_t *pc_graph_search_reached(const pc_graph_search *s, size_t *n_out)
+{
+    *n_out = s->n_touched;
+    return s->touched;
+}
+
 /* The sources on edge e: [*first, *last) of s->src. */
 static void sources_on_edge(const pc_graph_search *s, uint32_t e, size_t *first, size_t *last)
 {
