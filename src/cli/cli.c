@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,9 @@ void cli_print_warnings(cli_run *run)
 
 int cli_fail(cli_run *run)
 {
+    /* After Ctrl-C, whatever failed (a GEOS operation interrupted midway) failed because of it. */
+    if (pc_ctx_cancelled(run->ctx) && pc_ctx_status(run->ctx) != PC_ERR_CANCELLED)
+        pc_ctx_check_cancel(run->ctx);
     cli_print_warnings(run);
     fprintf(stderr, "plancheck %s: %s\n", run->command->name, pc_ctx_message(run->ctx));
     return CLI_EXIT_FAIL;
@@ -74,10 +78,41 @@ int cli_open_plan(cli_run *run, pc_plan **plan)
     return CLI_EXIT_OK;
 }
 
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b || stat(a, &sa) != 0 || stat(b, &sb) != 0)
+        return 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The file part of a source as a plan file names it ("city.gpkg|layername=x"). */
+static int output_is_source(const char *output, const char *source)
+{
+    char file[4096];
+    snprintf(file, sizeof file, "%s", source ? source : "");
+    char *bar = strchr(file, '|');
+    if (bar)
+        *bar = '\0';
+    return cli_same_file(output, file);
+}
+
 pc_status cli_writer_open(cli_run *run, pc_writer **w, const char *path, pc_plan *plan)
 {
     const char *schema = run->args.value[OPT_OUT_SCHEMA];
     *w = NULL;
+    /* Writing over an input would replace the plan with the results: refuse before any work. */
+    const char *inputs[PC_ROLE_COUNT + OPT__COUNT + 2] = {pc_plan_path(plan), pc_plan_profile_path(plan)};
+    size_t n_inputs = 2;
+    for (int r = 0; r < PC_ROLE_COUNT; r++)
+        inputs[n_inputs++] = pc_plan_info(plan, (pc_role)r).source;
+    for (int o = 0; o < OPT__COUNT; o++)
+        if (o != OPT_OUTPUT)
+            inputs[n_inputs++] = run->args.value[o];
+    for (size_t k = 0; k < n_inputs; k++)
+        if (inputs[k] && output_is_source(path, inputs[k]))
+            return pc_error(run->ctx, PC_ERR_ARG, path, NULL, PC_NO_FID, NULL,
+                            "is an input of this run (%s); write the results to another file", inputs[k]);
     if (schema && strncasecmp(path, "PG:", 3) != 0)
         return pc_error_plain(run->ctx, PC_ERR_ARG,
                               "--out-schema applies to PostGIS outputs only (-o PG:...), not to %s", path);
@@ -133,8 +168,10 @@ const char *cli_cell(char *buf, size_t cap, const char *text, int width)
         if (cp >= 0xF0) cp &= 0x07, len = 4;
         else if (cp >= 0xE0) cp &= 0x0F, len = 3;
         else if (cp >= 0xC0) cp &= 0x1F, len = 2;
-        for (int k = 1; k < len && p[k]; k++)
+        int k = 1;
+        for (; k < len && p[k]; k++)
             cp = (cp << 6) | (p[k] & 0x3F);
+        len = k; /* a sequence cut short by the end of the text: never read past it */
         int w = cp_width(cp);
         if (used + w > width || out + (size_t)len + 1 >= cap)
             break;

@@ -64,9 +64,12 @@ int cli_usage_error(cli_run *run, const char *fmt, ...) PC_PRINTF(2, 3);
 int cli_open_plan(cli_run *run, pc_plan **plan);
 /**
  * Open the writer for -o PATH (a file, or PG:... with --out-schema) in the plan's CRS. Returns a
- * status like pc_writer_open (the error is in run->ctx; report it with cli_fail).
+ * status like pc_writer_open (the error is in run->ctx; report it with cli_fail). A PATH that is
+ * one of the run's inputs (the plan, a layer's source, a file given to an option) is refused.
  */
 pc_status cli_writer_open(cli_run *run, pc_writer **w, const char *path, pc_plan *plan);
+/** Non-zero when both paths name the same existing file (same device and inode). */
+int cli_same_file(const char *a, const char *b);
 /** Parse a numeric option; returns 0 and prints a usage error when malformed. */
 int cli_number(cli_run *run, cli_opt opt, double min, double max, double fallback, double *out);
 /** Print JSON on stdout (takes ownership of obj). */

@@ -71,6 +71,17 @@ static int run_import_osm(cli_run *run)
         return cli_usage_error(run, "give --population N or --population-raster FILE, not both");
     if (!cli_number(run, OPT_POPULATION, 0, 1e10, 0, &opts.population))
         return CLI_EXIT_USAGE;
+    for (int o = 0; o < OPT__COUNT; o++)
+        if (o != OPT_OUTPUT && cli_same_file(out, run->args.value[o])) {
+            pc_error(run->ctx, PC_ERR_ARG, out, NULL, PC_NO_FID, NULL,
+                     "is an input of this run (%s); write the plan to another file", run->args.value[o]);
+            return cli_fail(run);
+        }
+    if (cli_same_file(out, run->args.positional[0])) {
+        pc_error(run->ctx, PC_ERR_ARG, out, NULL, PC_NO_FID, NULL,
+                 "is the extract itself; write the plan to another file");
+        return cli_fail(run);
+    }
     if (run->args.value[OPT_PROFILE] && pc_profile_load(run->ctx, &run->profile, run->args.value[OPT_PROFILE]))
         return cli_fail(run);
     opts.crs = run->args.value[OPT_CRS];

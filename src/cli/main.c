@@ -32,6 +32,17 @@ static void on_sigint(int sig)
         pc_ctx_cancel(signal_ctx);
 }
 
+/*
+ * Called by GEOS at its interruption points (noding, overlay, buffer): once cancelled, every GEOS
+ * operation stops at the next one and fails, and the run reports the cancel. Requested again at each
+ * point, because GEOS's robust overlay catches the first interruption and retries another way.
+ */
+static void interrupt_geos_when_cancelled(void)
+{
+    if (signal_ctx && pc_ctx_cancelled(signal_ctx))
+        GEOS_interruptRequest();
+}
+
 /* GDAL prints warnings on stderr by default; keep them quiet, our own messages carry the context. */
 static void quiet_gdal_errors(CPLErr err, CPLErrorNum num, const char *msg)
 {
@@ -97,8 +108,10 @@ int main(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C stops at once (the previous output is still untouched) */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    GEOS_interruptRegisterCallback(interrupt_geos_when_cancelled);
     pc_profile_default(&run.profile);
     rc = cmd->run(&run);
     signal_ctx = NULL;

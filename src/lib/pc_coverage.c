@@ -130,12 +130,17 @@ static void facility_list_free(facility_list *f)
 
 /* Append a facilities layer's features whose category the profile knows; count (and name) the others. */
 static void add_facilities(facility_list *f, const pc_layer *layer, const pc_profile *profile, size_t *n_unknown,
-                           char unknown[5][PC_CODE_MAX], int *n_unknown_names)
+                           char unknown[5][PC_CODE_MAX], int *n_unknown_names, const pc_layer **first_layer,
+                           size_t *first_index)
 {
     for (size_t i = 0; i < layer->n; i++) {
         const char *code = pc_layer_value(layer, PC_FIELD_CATEGORY, i);
         int c = pc_profile_category_index(profile, code);
         if (c < 0) {
+            if (!*first_layer) {
+                *first_layer = layer;
+                *first_index = i;
+            }
             (*n_unknown)++;
             int known = 0;
             for (int k = 0; k < *n_unknown_names; k++)
@@ -1127,7 +1132,9 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
         char unknown[5][PC_CODE_MAX];
         int n_unknown_names = 0;
         size_t n_unknown = 0;
-        add_facilities(&fac, layer, profile, &n_unknown, unknown, &n_unknown_names);
+        const pc_layer *first_layer = NULL;
+        size_t first = 0;
+        add_facilities(&fac, layer, profile, &n_unknown, unknown, &n_unknown_names, &first_layer, &first);
         r->n_facilities_unknown += n_unknown;
         if (pass == 0) {
             fac.n_plan = fac.n;
@@ -1142,9 +1149,13 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
                 strcat(names, k ? ", " : "");
                 strcat(names, unknown[k]);
             }
-            pc_ctx_warn(ctx, "%s: layer '%s': %zu facilities have a category the profile does not know (%s%s); they "
-                        "are ignored (fix the codes or add the categories to the profile)",
-                        layer->source, layer->layer_name, n_unknown, names, n_unknown_names == 5 ? ", ..." : "");
+            /* One line: where the first one is, how many there are, and the fix. */
+            const char *code = pc_layer_value(first_layer, PC_FIELD_CATEGORY, first);
+            pc_ctx_warn(ctx, "%s: layer '%s' fid %lld field 'category': '%s' is not a category of the profile; %zu "
+                        "facilities with unknown codes (%s%s) are ignored: fix the codes, or add each as "
+                        "'[category CODE]' with level and distance_m to a --profile file",
+                        first_layer->source, first_layer->layer_name, (long long)first_layer->fids[first],
+                        code ? code : "", n_unknown, names, n_unknown_names == 5 ? ", ..." : "");
         }
     }
 

@@ -10,6 +10,7 @@
 #include <cpl_string.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #define PC_MAX_OUT_LAYERS 64
+#define PC_WRITER_CANCEL_EVERY 1024
 
 struct pc_writer {
     pc_ctx *ctx;
@@ -29,6 +31,7 @@ struct pc_writer {
     OGRLayerH styles;
     int committed;
     int in_transaction;
+    size_t n_put; /* features written: cancellation is checked every PC_WRITER_CANCEL_EVERY */
     pc_pg_out *pg;   /* PG: outputs: layers are built in memory, then written in one transaction */
     char *pg_schema; /* set by pc_writer_set_schema */
 };
@@ -113,9 +116,12 @@ pc_status pc_writer_open(pc_ctx *ctx, pc_writer **out, const char *path, void *s
     if (!*dir)
         snprintf(dir, sizeof dir, "/");
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (stat(dir, &st) != 0)
         return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
                         "the output folder '%s' does not exist; create it first", dir);
+    if (!S_ISDIR(st.st_mode))
+        return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
+                        "'%s' is a file, not a folder; choose another -o", dir);
     if (access(dir, W_OK) != 0)
         return pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
                         "the output folder '%s' is not writable; choose another -o", dir);
@@ -138,6 +144,17 @@ pc_status pc_writer_open(pc_ctx *ctx, pc_writer **out, const char *path, void *s
     /* Same folder (so rename is atomic), same extension (drivers check it). */
     snprintf(w->tmp_path, len, "%s/.%.*s.tmp-%ld%s", dir, (int)(ext ? ext - base : (long)strlen(base)), base,
              (long)getpid(), ext ? ext : ".gpkg");
+    unlink(w->tmp_path);
+    /* access() lets root through anywhere: try a real file, so /proc or a read-only mount fail here, in plain words. */
+    int probe = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (probe < 0) {
+        pc_status s = pc_error(ctx, PC_ERR_IO, path, NULL, PC_NO_FID, NULL,
+                               "cannot create a file in the output folder '%s' (%s); choose a writable folder for -o",
+                               dir, strerror(errno));
+        pc_writer_destroy(w);
+        return s;
+    }
+    close(probe);
     unlink(w->tmp_path);
     GDALDriverH drv = GDALGetDriverByName(driver_for(path));
     CPLErrorReset();
@@ -216,6 +233,10 @@ OGRFeatureH pc_writer_feature(OGRLayerH layer) { return OGR_F_Create(OGR_L_GetLa
 pc_status pc_writer_put(pc_writer *w, OGRLayerH layer, OGRFeatureH feature, const GEOSGeometry *geometry)
 {
     pc_status s = PC_OK;
+    if (++w->n_put % PC_WRITER_CANCEL_EVERY == 0 && (s = pc_ctx_check_cancel(w->ctx))) {
+        OGR_F_Destroy(feature);
+        return s;
+    }
     if (geometry) {
         OGRGeometryH g = pc_geom_to_ogr(w->ctx, geometry);
         if (!g) {
@@ -333,8 +354,17 @@ void pc_writer_destroy(pc_writer *w)
             GDALDatasetRollbackTransaction(w->ds);
         GDALClose(w->ds);
     }
-    if (!w->committed && w->tmp_path)
+    if (!w->committed && w->tmp_path) {
         unlink(w->tmp_path);
+        /* SQLite's side files, should a crash inside GDAL have left them. */
+        const char *side[] = {"-journal", "-wal", "-shm"};
+        for (size_t k = 0; k < sizeof side / sizeof *side; k++) {
+            char name[4200];
+            int n = snprintf(name, sizeof name, "%s%s", w->tmp_path, side[k]);
+            if (n > 0 && (size_t)n < sizeof name)
+                unlink(name);
+        }
+    }
     if (w->srs)
         OSRDestroySpatialReference(w->srs);
     pc_pg_out_destroy(w->pg);

@@ -33,7 +33,10 @@ pc_status pc_writer_layer(pc_writer *writer, OGRLayerH *out, const char *name, O
 /** A new feature for a layer (caller owns; pass to pc_writer_put). */
 OGRFeatureH pc_writer_feature(OGRLayerH layer);
 
-/** Set geometry (borrowed, may be NULL) and write the feature; destroys the feature. */
+/**
+ * Set geometry (borrowed, may be NULL) and write the feature; destroys the feature. Every 1024
+ * features it checks for cancellation (PC_ERR_CANCELLED), so a long write stops on Ctrl-C.
+ */
 pc_status pc_writer_put(pc_writer *writer, OGRLayerH layer, OGRFeatureH feature, const GEOSGeometry *geometry);
 
 /** Record a key/value pair in the 'plancheck_run' metadata table (crs, command, plan, version...). */

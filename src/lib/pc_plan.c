@@ -58,6 +58,14 @@ static const char *const field_hints[PC_FIELD_COUNT] = {
     "a facility category code of the profile (e.g. kindergarten)", "the OSM highway class",
     "the park class G11..G14", "a red-line kind (e.g. ecological_redline)", "the rule text", "the site's use"};
 
+/* What a command needs from a role, for messages about an empty layer. */
+static const char *const role_hints[PC_ROLE_COUNT] = {
+    "the study area polygon", "the structure units (polygons with name, name_zh, tier)", "the subdistrict polygons",
+    "the built-up area polygons", "residents with their population (points or polygons with pop)",
+    "facilities (points with a category code of the profile)", "streets to walk along (lines; or use --mode radius)",
+    "park polygons", "red-line polygons with their kind", "the coastline (lines)",
+    "sites to check (points or polygons; or pass --sites FILE)"};
+
 typedef enum geom_family { FAMILY_ANY, FAMILY_POLYGON, FAMILY_LINE, FAMILY_POINT, FAMILY_POINT_OR_POLYGON } geom_family;
 
 static const geom_family role_family[PC_ROLE_COUNT] = {
@@ -588,6 +596,13 @@ pc_status pc_plan_open(pc_ctx *ctx, pc_plan **out, const char *path, const pc_pl
     }
     if ((s = choose_crs(ctx, plan, options->crs ? options->crs : plan->crs_request)))
         goto fail;
+    for (int r = 0; r < PC_ROLE_COUNT; r++)
+        if (plan->roles[r].layer && plan->roles[r].feature_count == 0) {
+            char *shown = redact_source(plan->roles[r].source);
+            pc_ctx_warn(ctx, "%s: layer '%s' has no features; it counts as absent", shown ? shown : "",
+                        plan->roles[r].layer_name);
+            free(shown);
+        }
     *out = plan;
     return PC_OK;
 fail:
@@ -658,7 +673,11 @@ const char *pc_plan_path(const pc_plan *plan) { return plan->path; }
 const char *pc_plan_crs(const pc_plan *plan) { return plan->crs; }
 void *pc_plan_srs(const pc_plan *plan) { return plan->srs; }
 const char *pc_plan_profile_path(const pc_plan *plan) { return plan->profile_path; }
-int pc_plan_has(const pc_plan *plan, pc_role role) { return plan->roles[role].layer != NULL; }
+int pc_plan_has(const pc_plan *plan, pc_role role)
+{
+    /* An empty layer counts as absent (docs/robustness.md); pc_plan_info still shows it. */
+    return plan->roles[role].layer != NULL && plan->roles[role].feature_count != 0;
+}
 const pc_layer *pc_plan_layer(const pc_plan *plan, pc_role role) { return plan->layers[role]; }
 
 pc_layer_info pc_plan_info(const pc_plan *plan, pc_role role)
@@ -681,6 +700,13 @@ const char *pc_layer_value(const pc_layer *layer, pc_field field, size_t i)
     if (!layer || (unsigned)field >= PC_FIELD_COUNT || !layer->fields[field] || i >= layer->n)
         return NULL;
     return layer->fields[field][i];
+}
+
+/* Polygon, multipolygon or curve polygon (OGR side, before GEOS has read it). */
+static int ogr_is_polygonal(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    return OGR_GT_IsSubClassOf(t, wkbCurvePolygon) || OGR_GT_IsSubClassOf(t, wkbMultiSurface);
 }
 
 static int family_accepts(pc_ctx *ctx, geom_family family, const GEOSGeometry *g)
@@ -706,6 +732,70 @@ static const char *family_text(geom_family family)
     case FAMILY_ANY: return "geometries";
     }
     return "geometries";
+}
+
+/* name as an SQL identifier in double quotes, quotes doubled. Returns 0 when it does not fit. */
+static int quote_ident(char *buf, size_t cap, const char *name)
+{
+    size_t n = 0;
+    if (cap < 3)
+        return 0;
+    buf[n++] = '"';
+    for (const char *p = name; *p; p++) {
+        if (n + 3 >= cap)
+            return 0;
+        if (*p == '"')
+            buf[n++] = '"';
+        buf[n++] = *p;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    return 1;
+}
+
+/*
+ * SQLite (GeoPackage) stores any value in any column, and OGR reads text in an INTEGER or REAL
+ * column as its leading digits ('lots' as 0, '1,200' as 1): find such a cell before it becomes a
+ * silent wrong population.
+ */
+static pc_status check_numeric_cells(pc_ctx *ctx, const pc_plan *plan, const role_source *rs, const char *shown,
+                                     const char *field)
+{
+    GDALDatasetH ds = NULL;
+    for (int i = 0; i < plan->n_sources; i++)
+        if (strcmp(plan->source_names[i], rs->source) == 0)
+            ds = plan->datasets[i];
+    GDALDriverH drv = ds ? GDALGetDatasetDriver(ds) : NULL;
+    const char *drv_name = drv ? GDALGetDriverShortName(drv) : "";
+    const char *fid_column = OGR_L_GetFIDColumn(rs->layer);
+    if (!ds || (strcmp(drv_name, "GPKG") != 0 && strcmp(drv_name, "SQLite") != 0) || !fid_column || !*fid_column)
+        return PC_OK;
+    char qfid[256], qfield[256], qtable[512], sql[1536];
+    if (!quote_ident(qfid, sizeof qfid, fid_column) || !quote_ident(qfield, sizeof qfield, field) ||
+        !quote_ident(qtable, sizeof qtable, OGR_L_GetName(rs->layer)))
+        return PC_OK;
+    snprintf(sql, sizeof sql,
+             "SELECT %s AS pc_fid, CAST(%s AS TEXT) AS pc_text FROM %s WHERE typeof(%s) NOT IN ('integer', 'real', "
+             "'null') LIMIT 1",
+             qfid, qfield, qtable, qfield);
+    pc_status s = PC_OK;
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, "NATIVE");
+    if (!res)
+        return PC_OK; /* a view or a dialect without typeof: the values are read as they come */
+    OGRFeatureH f = OGR_L_GetNextFeature(res);
+    if (f) {
+        /* GDAL may take pc_fid as the result's FID column rather than a field. */
+        int fid_index = OGR_F_GetFieldIndex(f, "pc_fid"), text_index = OGR_F_GetFieldIndex(f, "pc_text");
+        int64_t fid = fid_index >= 0 ? (int64_t)OGR_F_GetFieldAsInteger64(f, fid_index) : (int64_t)OGR_F_GetFID(f);
+        const char *text = text_index >= 0 ? OGR_F_GetFieldAsString(f, text_index) : "";
+        s = pc_error(ctx, PC_ERR_DATA, shown, rs->layer_name, fid, field,
+                     "'%s' is text in a number column (it would read as %g); the population must be a number of "
+                     "residents >= 0", text, CPLAtof(text));
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, res);
+    return s;
 }
 
 static pc_status parse_pop(pc_ctx *ctx, const char *shown, const char *lname, int64_t fid, const char *field,
@@ -800,8 +890,26 @@ static pc_status feature_geometry(pc_ctx *ctx, pc_layer *l, pc_invalid_policy po
                         "cannot reproject from %s to the analysis CRS (%s); check the layer's CRS and coordinates",
                         l->source_crs, CPLGetLastErrorMsg());
     GEOSGeometry *g = pc_geom_from_ogr(ctx, og);
+    int repaired = 0;
+    if (!g && ogr_is_polygonal(og)) {
+        /* GEOS refuses rings that are not closed or have fewer than 4 points: an invalid polygon. */
+        if (policy == PC_INVALID_FAIL)
+            return pc_error(ctx, PC_ERR_GEOM, shown, l->layer_name, fid, NULL,
+                            "invalid polygon (%s); rerun with --invalid=repair (closes open rings) or --invalid=skip",
+                            pc_ctx_geos_message(ctx));
+        if (policy == PC_INVALID_REPAIR) {
+            OGR_G_CloseRings(og);
+            g = pc_geom_from_ogr(ctx, og);
+            repaired = g != NULL;
+        }
+        if (!g) {
+            l->n_skipped_invalid++;
+            return PC_OK;
+        }
+    }
     if (!g)
-        return pc_error(ctx, PC_ERR_GEOM, shown, l->layer_name, fid, NULL, "%s", pc_ctx_message(ctx));
+        return pc_error(ctx, PC_ERR_GEOM, shown, l->layer_name, fid, NULL, "%s; fix or delete the feature",
+                        pc_ctx_message(ctx));
     double env[4];
     if (!pc_geom_envelope(ctx, g, env) || !isfinite(env[0]) || !isfinite(env[1]) || !isfinite(env[2]) ||
         !isfinite(env[3]) || fabs(env[0]) > 1e8 || fabs(env[1]) > 1e8 || fabs(env[2]) > 1e8 || fabs(env[3]) > 1e8) {
@@ -848,10 +956,11 @@ static pc_status feature_geometry(pc_ctx *ctx, pc_layer *l, pc_invalid_policy po
                 l->n_skipped_invalid++;
                 return PC_OK;
             }
-            l->n_repaired++;
+            repaired = 1;
             g = fixed;
         }
     }
+    l->n_repaired += (size_t)repaired;
     *out = g;
     return PC_OK;
 }
@@ -934,6 +1043,13 @@ static pc_status read_layer(pc_ctx *ctx, const pc_plan *plan, pc_role role, cons
         s = pc_error(ctx, PC_ERR_DATA, shown, rs->layer_name, PC_NO_FID, "pop",
                      "missing; residents need a population per feature (or map it: [fields] residents.pop = FIELD)");
         goto done;
+    }
+    if (role == PC_ROLE_RESIDENTS) {
+        OGRFieldType type = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, reader.field_index[PC_FIELD_POP]));
+        if ((type == OFTInteger || type == OFTInteger64 || type == OFTReal) &&
+            (s = check_numeric_cells(ctx, plan, rs, shown,
+                                     rs->field_map[PC_FIELD_POP] ? rs->field_map[PC_FIELD_POP] : "pop")))
+            goto done;
     }
     if (!OSRIsSame(rs->srs, plan->srs)) {
         CPLErrorReset();
@@ -1060,6 +1176,15 @@ pc_status pc_plan_load(pc_ctx *ctx, pc_plan *plan, pc_role role, unsigned requir
                         "the plan has no '%s' layer, which this command needs; add a layer named '%s' or map one "
                         "in a plan file ('%s = SOURCE|layername=NAME')",
                         role_names[role], role_names[role], role_names[role]);
+    if (rs->feature_count == 0) {
+        char *shown = redact_source(rs->source);
+        pc_status s = pc_error(ctx, PC_ERR_DATA, shown, rs->layer_name, PC_NO_FID, NULL,
+                               "the layer has no features, and this command needs %s; fill it or map another layer "
+                               "in a plan file ('%s = SOURCE|layername=NAME')",
+                               role_hints[role], role_names[role]);
+        free(shown);
+        return s;
+    }
     if (plan->layers[role]) {
         /* Already read: the fields asked for now must be there too. */
         for (int k = 0; k < PC_FIELD_COUNT; k++)
@@ -1074,6 +1199,16 @@ pc_status pc_plan_load(pc_ctx *ctx, pc_plan *plan, pc_role role, unsigned requir
         layer_free(plan->geos, plan->layers[role]);
         plan->layers[role] = NULL;
         s = read_layer(ctx, plan, role, rs, required_fields, 0, &plan->layers[role]);
+    }
+    const pc_layer *l = plan->layers[role];
+    if (!s && l->n == 0 && l->n_source > 0) {
+        /* Every feature was skipped: nothing of the layer is left to measure. */
+        s = pc_error(ctx, PC_ERR_DATA, l->source, l->layer_name, PC_NO_FID, NULL,
+                     "none of its %zu features is usable (%zu null or empty geometries, %zu invalid polygons "
+                     "skipped), and this command needs %s; fix the geometries",
+                     l->n_source, l->n_skipped_empty, l->n_skipped_invalid, role_hints[role]);
+        layer_free(plan->geos, plan->layers[role]);
+        plan->layers[role] = NULL;
     }
     return s;
 }

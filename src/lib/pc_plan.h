@@ -110,13 +110,17 @@ const char *pc_plan_profile_path(const pc_plan *plan);
 pc_layer_info pc_plan_info(const pc_plan *plan, pc_role role);
 /** Extent of a role's source in the analysis CRS, without reading features. Returns 0 when unknown. */
 int pc_plan_extent(const pc_plan *plan, pc_role role, double env[4]);
-/** Non-zero when the plan has a source for the role. */
+/**
+ * Non-zero when the plan has a source for the role with features: an empty layer counts as absent
+ * (pc_plan_open warns about it; pc_plan_info still shows it).
+ */
 int pc_plan_has(const pc_plan *plan, pc_role role);
 
 /**
  * Read a role's features into memory (once; later calls return at once). Fields in
  * required_fields (PC_FIELD_BIT mask) must exist, or the error names the layer and field and the
- * fix. A role that is absent is an error naming the role.
+ * fix. A role that is absent, empty, or whose every feature was skipped (null, empty or invalid
+ * geometry) is an error naming the role: callers that can do without a role test pc_plan_has first.
  */
 pc_status pc_plan_load(pc_ctx *ctx, pc_plan *plan, pc_role role, unsigned required_fields);
 /** The loaded layer of a role, or NULL when not loaded (borrowed). */

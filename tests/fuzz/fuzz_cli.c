@@ -1,6 +1,8 @@
-/* fuzz_cli.c: libFuzzer harness for the command-line option parser (NUL-separated argv).
+/* fuzz_cli.c: libFuzzer harness for the command-line option parser (NUL-separated argv), the numeric and mode
+ * option values, and the table cells that truncate any bytes to a display width.
  * Usage errors go to stderr: scripts/fuzz.sh runs it with -close_fd_mask=2. */
 #include "cli.h"
+#include "pc_coverage.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -39,8 +41,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run.command = &fuzz_command;
     int rc = cli_parse_args(&run, argc, argv);
     if (rc < 0) {
-        double v;
-        cli_number(&run, OPT_POINT_RADIUS, 0, 1e6, 0, &v);
+        /* What commands do with the values: numbers in ranges, the coverage mode. */
+        const cli_opt numeric[] = {OPT_POINT_RADIUS, OPT_COUNT, OPT_LEVEL, OPT_POPULATION, OPT_SUGGEST};
+        for (size_t k = 0; k < sizeof numeric / sizeof *numeric; k++) {
+            double v;
+            cli_number(&run, numeric[k], 0, 1e6, 0, &v);
+        }
+        pc_coverage_mode mode;
+        if (run.args.value[OPT_MODE])
+            pc_coverage_mode_parse(run.args.value[OPT_MODE], &mode);
+    }
+    /* Table cells from any bytes (names in plans are not always valid UTF-8): never past the text or buf. */
+    for (int i = 0; i < argc; i++) {
+        char cell[24];
+        for (int width = 0; width < 30; width += 7)
+            cli_cell(cell, sizeof cell, argv[i], width);
     }
     free(buf);
     return 0;
