@@ -8,6 +8,11 @@ jittered a little), cut by rivers that only bridges cross, with a few motorways 
 the blocks (points, a few polygons), facilities of every category of the default profile are
 scattered with a density that leaves realistic gaps. Structure: nine units (one main, two sub, six
 clusters) on a 3 x 3 tiling; subdistricts on a 5 x 5 tiling; built-up patches; a boundary.
+Green space and site checks get parks (some overlapping, classes G11..G14 or none), red lines of
+several kinds (river corridors along the rivers, ecological red lines, wetlands, farmland, barrier
+zones; some overlapping within a kind), a coastline running north near the east edge (the sea to its
+east) and proposed sites (rectangles of 40-300 m with a use). These come from a second random
+stream, so the streets, residents and facilities of a seed do not change with them.
 
 All layers are in EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), placed near Tianjin.
 Deterministic for a given --seed. Needs only Debian's python3-gdal: run with /usr/bin/python3.
@@ -95,6 +100,94 @@ class Writer:
         self.layer.CommitTransaction()
 
 
+def blob(rng, cx, cy, r, k=None):
+    """A star-shaped polygon of k vertices around (cx, cy), radius r (0.6 .. 1.0 r)."""
+    k = k or rng.randint(7, 14)
+    ring = ogr.Geometry(ogr.wkbLinearRing)
+    pts = []
+    for a in range(k):
+        t = 2 * math.pi * (a + rng.uniform(-0.3, 0.3)) / k
+        rr = r * rng.uniform(0.6, 1.0)
+        pts.append((cx + rr * math.cos(t), cy + rr * math.sin(t)))
+    for x, y in pts + pts[:1]:
+        ring.AddPoint_2D(x, y)
+    p = ogr.Geometry(ogr.wkbPolygon)
+    p.AddGeometry(ring)
+    return p
+
+
+def green_and_sites(ds, srs, args, n, sp, side, river_rows, river_cols, say):
+    """Parks, red lines, the coastline and proposed sites (their own random stream)."""
+    rng = random.Random(args.seed * 7919 + 17)
+    S = ogr.OFTString
+    blocks = (n - 1) * (n - 1)
+    # ---- parks: about one per 16 blocks, denser to the east (so units differ), 1000 .. 80000 m2 (below,
+    # between and above the tiers of the default profile: 2000 m2 -> 300 m, 5000 m2 -> 500 m); one in ten
+    # gets an overlapping neighbour.
+    w = Writer(ds, 'parks', ogr.wkbPolygon, [('name', S), ('class', S)], srs)
+    classes = ['G11', 'G12', 'G13', 'G14', None, None]
+    for k in range(max(4, blocks // 10)):
+        cx, cy = X0 + rng.uniform(0, side), Y0 + rng.uniform(0, side)
+        if rng.random() > 0.2 + 0.8 * (cx - X0) / side:
+            continue
+        area = math.exp(rng.uniform(math.log(1000), math.log(80000)))
+        a = math.sqrt(area) * rng.uniform(0.7, 1.4)
+        b = area / a
+        cls = rng.choice(classes)
+        w.add(rect(cx - a / 2, cy - b / 2, cx + a / 2, cy + b / 2), name='Park %d' % (k + 1), **{'class': cls})
+        if rng.random() < 0.1:
+            ox, oy = rng.uniform(-0.5, 0.5) * a, rng.uniform(-0.5, 0.5) * b
+            w.add(blob(rng, cx + ox, cy + oy, 0.5 * math.sqrt(area)), name='Park %d annex' % (k + 1),
+                  **{'class': rng.choice(classes)})
+    w.close()
+    say('parks: %d' % w.count)
+    # ---- red lines
+    w = Writer(ds, 'redlines', ogr.wkbPolygon, [('name', S), ('kind', S)], srs)
+    for r in river_rows:  # a river between grid rows r and r+1 runs east-west
+        y = Y0 + (r + 0.5) * sp
+        w.add(rect(X0 - sp, y - 30, X0 + side + sp, y + 30), name='River corridor E-W %d' % r, kind='river_corridor')
+    for c in river_cols:
+        x = X0 + (c + 0.5) * sp
+        w.add(rect(x - 30, Y0 - sp, x + 30, Y0 + side + sp), name='River corridor N-S %d' % c, kind='river_corridor')
+    kinds = [('ecological_redline', 150, 700), ('wetland', 100, 400), ('basic_farmland', 200, 600),
+             ('barrier_tier2', 300, 900), ('barrier_tier1', 200, 500)]
+    area_km2 = (side / 1000.0) ** 2
+    for k in range(max(5, int(area_km2 / 3))):
+        kind, rmin, rmax = kinds[k % len(kinds)]
+        cx, cy = X0 + rng.uniform(0, side), Y0 + rng.uniform(0, side)
+        r = rng.uniform(rmin, rmax)
+        w.add(blob(rng, cx, cy, r), name='%s %d' % (kind, k + 1), kind=kind)
+        if rng.random() < 0.15:  # an overlapping feature of the same kind
+            w.add(blob(rng, cx + rng.uniform(-r, r), cy + rng.uniform(-r, r), r * 0.7),
+                  name='%s %d b' % (kind, k + 1), kind=kind)
+    w.close()
+    say('red lines: %d' % w.count)
+    # ---- coastline: south to north (land on the left, west), 3 % of the width from the east edge, gently wavy
+    w = Writer(ds, 'coastline', ogr.wkbLineString, [('name', S)], srs)
+    g = ogr.Geometry(ogr.wkbLineString)
+    xc = X0 + 0.97 * side
+    steps = max(4, int((side + 4 * sp) / 1000))
+    for s in range(steps + 1):
+        y = Y0 - 2 * sp + (side + 4 * sp) * s / steps
+        g.AddPoint_2D(xc + (0 if s in (0, steps) else rng.uniform(-60, 60)), y)
+    w.add(g, name='Coastline')
+    w.close()
+    # ---- sites: rectangles of 40 .. 300 m with a use; a few near or across the coast
+    n_sites = args.sites if args.sites >= 0 else max(50, int(2 * blocks / 20))
+    uses = ['residential', 'industrial', 'school', 'commercial', 'port', 'road', 'park']
+    w = Writer(ds, 'sites', ogr.wkbPolygon, [('name', S), ('use', S)], srs)
+    for k in range(n_sites):
+        if rng.random() < 0.05:
+            cx = xc + rng.uniform(-400, 200)
+        else:
+            cx = X0 + rng.uniform(0, side)
+        cy = Y0 + rng.uniform(0, side)
+        a, b = rng.uniform(40, 300), rng.uniform(40, 300)
+        w.add(rect(cx - a / 2, cy - b / 2, cx + a / 2, cy + b / 2), name='Site %d' % (k + 1), use=rng.choice(uses))
+    w.close()
+    say('sites: %d' % w.count)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--segments', type=int, default=1000000, help='street lines to make (at least; default 1e6)')
@@ -103,6 +196,10 @@ def main():
                     help='share of blocks with a resident point (default 0.5)')
     ap.add_argument('--seed', type=int, default=20240101)
     ap.add_argument('-o', '--output', required=True, help='GeoPackage to write (replaced)')
+    ap.add_argument('--sites', type=int, default=-1,
+                    help='proposed sites to make (default: one per 20 street segments, at least 50)')
+    ap.add_argument('--no-green-sites', action='store_true',
+                    help='only streets, residents, facilities and units (no parks, red lines, coastline, sites)')
     ap.add_argument('--quiet', action='store_true')
     args = ap.parse_args()
     t0 = time.time()
@@ -256,6 +353,8 @@ def main():
             x0, y0 = X0 + a * t, Y0 + b * t
             w.add(rect(x0 + 0.05 * t, y0 + 0.05 * t, x0 + 0.95 * t, y0 + 0.95 * t), name='built-up %d' % (3 * a + b + 1))
     w.close()
+    if not args.no_green_sites:
+        green_and_sites(ds, srs, args, n, sp, side, river_rows, river_cols, say)
     ds = None
     say('wrote %s: %d street lines' % (args.output, n_streets))
     print(n_streets)

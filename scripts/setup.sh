@@ -10,7 +10,7 @@ build_packages=(build-essential cmake pkg-config libgdal-dev gdal-bin libgeos-de
                 libcunit1-dev libjson-c-dev libpq-dev)
 test_packages=(python3-gdal sqlite3 valgrind clang libclang-rt-14-dev osmium-tool jq postgresql postgresql-15-postgis-3
                postgis postgresql-15-pgrouting python3-qgis qgis-providers chromium fonts-noto-cjk xauth time
-               python3-networkx python3-geopandas)
+               python3-networkx python3-geopandas python3-scipy python3-rtree python3-psycopg2)
 
 wanted=("${build_packages[@]}")
 want_build=1

@@ -11,13 +11,10 @@ repo=$(dirname "$here")
 tests_bin=$(dirname "$pc")/plancheck_tests
 py=/usr/bin/python3
 
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-if [[ -z $pgbin || ! -x $pgbin/initdb || ! -x $pgbin/pg_ctl ]]; then
-    echo "SKIP check_postgis: no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (scripts/setup.sh --tests installs them)"
-    exit 0
-fi
-if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
-    echo "SKIP check_postgis: the PostGIS extension is not installed (scripts/setup.sh --tests installs it)"
+# shellcheck source=../scripts/lib_pgserver.sh
+source "$repo/scripts/lib_pgserver.sh"
+if ! pgserver_find postgis; then
+    echo "SKIP check_postgis: $pgserver_why"
     exit 0
 fi
 
@@ -27,61 +24,13 @@ pass=0 fail=0
 ok() { echo "ok   $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
-# ---- the throwaway server: never as root; its folder must be reachable by the user that runs it ----
-runas=()
-pgroot=$work/pg
-# The server's tools run from its own folder: the caller's folder may be closed to the postgres user.
-as_server() { (cd "$pgroot" && "${runas[@]}" "$@"); }
-if [[ $(id -u) -eq 0 ]]; then
-    id postgres >/dev/null 2>&1 || { echo "FAIL no 'postgres' user to run the server as"; exit 1; }
-    runas=(runuser -u postgres --)
-    mkdir -p "$pgroot" && chown postgres: "$pgroot"
-    if ! runuser -u postgres -- test -w "$pgroot"; then
-        # A parent folder the postgres user cannot enter (e.g. under /root): use a private folder in /tmp.
-        pgroot=$(mktemp -d /tmp/plancheck-pg.XXXXXX) && chown postgres: "$pgroot"
-    fi
-else
-    mkdir -p "$pgroot"
-fi
-chmod 700 "$pgroot"
-started=""
-cleanup() {
-    if [[ -n $started ]]; then
-        as_server "$pgbin/pg_ctl" -D "$pgroot/data" -m immediate -w stop >/dev/null 2>&1
-    fi
-    # The server's log stays for a look after a failure; its data goes.
-    if [[ $pgroot == "$work"/* ]]; then rm -rf "$pgroot/data"; else rm -rf "$pgroot"; fi
-}
-trap cleanup EXIT
+# ---- the throwaway server (scripts/lib_pgserver.sh): never as root; stopped at the end, also on failure ----
+trap pgserver_stop EXIT
 trap 'exit 130' INT TERM
-
-password=$($py -c 'import secrets; print(secrets.token_hex(12))')
-printf '%s\n' "$password" > "$pgroot/pwfile"
-[[ ${#runas[@]} -gt 0 ]] && chown postgres: "$pgroot/pwfile"
-if ! as_server "$pgbin/initdb" -D "$pgroot/data" -U plancheck --pwfile="$pgroot/pwfile" --auth-local=trust \
-        --auth-host=scram-sha-256 -E UTF8 --locale=C >"$pgroot/initdb.log" 2>&1; then
-    echo "FAIL initdb:"; tail -5 "$pgroot/initdb.log"; exit 1
-fi
-rm -f "$pgroot/pwfile"
-port=""
-for candidate in $(seq 55432 55531); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue # taken
-    if as_server "$pgbin/pg_ctl" -D "$pgroot/data" -l "$pgroot/server.log" -w -t 60 \
-            -o "-p $candidate -c listen_addresses=127.0.0.1 -c unix_socket_directories='$pgroot' -c fsync=off -c log_statement=all" \
-            start >/dev/null 2>&1; then
-        port=$candidate started=1
-        break
-    fi
-    grep -q "already in use" "$pgroot/server.log" 2>/dev/null || break
-done
-if [[ -z $port ]]; then
-    echo "FAIL cannot start the PostgreSQL server:"; tail -5 "$pgroot/server.log" 2>/dev/null; exit 1
-fi
-echo "server: PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port, data in $pgroot/data"
+pgserver_start "$work" "-c log_statement=all" || exit 1
 
 # The password goes through the environment, as a bureau would use PGPASSWORD or ~/.pgpass.
-export PGPASSWORD=$password
-conn="host=127.0.0.1 port=$port user=plancheck"
+conn=$pgserver_conn
 PG="PG:$conn dbname=plancheck_test"
 NOGIS="PG:$conn dbname=nogis"
 sql() { psql "$conn dbname=${DB:-plancheck_test}" -X -q -v ON_ERROR_STOP=1 -At "$@"; }

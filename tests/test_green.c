@@ -51,9 +51,12 @@ typedef struct green_run {
     pc_status status;
 } green_run;
 
-/* Run green on a plan with the default profile, or the default profile under profile_text (INI) when given. */
-static green_run run_green_profile(const char *path, const char *crs, pc_invalid_policy policy,
-                                   const char *profile_text)
+/*
+ * Run green on a plan with the default profile, or the default profile under profile_text (INI) when given,
+ * and options (NULL: the defaults).
+ */
+static green_run run_green_with(const char *path, const char *crs, pc_invalid_policy policy, const char *profile_text,
+                                const pc_green_options *green_opts)
 {
     green_run g = {pc_ctx_create(), NULL, NULL, PC_OK};
     pc_plan_options opts = PC_PLAN_OPTIONS_INIT;
@@ -65,10 +68,16 @@ static green_run run_green_profile(const char *path, const char *crs, pc_invalid
         return g;
     g.status = pc_plan_open(g.ctx, &g.plan, path, &opts);
     if (!g.status)
-        g.status = pc_green_run(g.ctx, g.plan, &profile, NULL, &g.r);
-    if (g.status && g.status != PC_ERR_GEOM)
+        g.status = pc_green_run(g.ctx, g.plan, &profile, green_opts, &g.r);
+    if (g.status && g.status != PC_ERR_GEOM && g.status != PC_ERR_DATA && g.status != PC_ERR_ARG)
         fprintf(stderr, "\n  green: %s\n", pc_ctx_message(g.ctx));
     return g;
+}
+
+static green_run run_green_profile(const char *path, const char *crs, pc_invalid_policy policy,
+                                   const char *profile_text)
+{
+    return run_green_with(path, crs, policy, profile_text, NULL);
 }
 
 static green_run run_green(const char *path, const char *crs, pc_invalid_policy policy)
@@ -429,6 +438,199 @@ static void test_parks_in_another_crs(void)
     green_run_free(&g);
 }
 
+/*
+ * The walking network, every distance countable on the grid (E 500000.., N 4318000.., EPSG:4548). Three
+ * parks of 5000 m2 (each serves 500 m; no park of the 300 m tier):
+ *   P 100 x 50 at 500000-500100 / 4318000-4318050, south of a river (no street crosses it but the bridge).
+ *   Q 200 x 25 at 502000-502200 / 4318000-4318025; street T runs into it: from (502100 4318010) inside
+ *     the park north across its edge at (502100 4318025), 690 m long.
+ *   Z 100 x 50 at 504000-504100 / 4318000-4318050, 900 m from the only street near it (x = 505000).
+ * Streets: E from P's east edge (500100 4318025) 500 m east; S along the south bank 10 m north of P
+ * (500000-500200 at N 4318060); bridge B from S's east end 440 m north to N 4318500; N along the north
+ * bank (500000-500200 at N 4318500); T; W at E 505000.
+ * Residents (straight-line distance to the nearest park / walk, access legs included):
+ *   r1 pop 10 (500500 4318045): 400 m / 20 m leg to E + 400 m along it = 420 m: covered in both modes.
+ *   r2 pop 20 (500050 4318500), on N across the river: 450 m / 150 m east on N + 440 m over the bridge +
+ *     100 m west on S + 10 m leg to P's corner (500100 4318050) = 700 m: radius only.
+ *   r3 pop 30 (500590 4318045): 490 m / 20 + 490 = 510 m: radius only (its own access leg counts).
+ *   r5 pop 50 (502100 4318500), on T: 475 m / 475 m from the crossing: covered in both.
+ *   r7 pop 70 (500050 4318010), inside P: 0 m / covered in both.
+ *   r8 pop 80 (504050 4318025), inside Z, 950 m from any street: covered in both (inside a park).
+ *   r9 pop 90 (504050 4318100), 50 m north of Z, 950 m from W: radius only (no street within 300 m).
+ * Built-up: a 500 x 20 strip along E (500100-500600, 4318015-4318035) and an 80 x 20 strip on the north
+ * bank (500000-500080, 4318490-4318510), 11600 m2.
+ */
+static const char *make_network_plan(const char *dir, int with_streets)
+{
+    const char *path = tu_path(dir, "network.gpkg");
+    tu_row units[] = {{SQ(499000, 4317000, 506000, 4320000), {"All", "全区", "main"}}};
+    tu_row parks[] = {{SQ(500000, 4318000, 500100, 4318050), {"P", NULL, "G12"}},
+                      {SQ(502000, 4318000, 502200, 4318025), {"Q", NULL, "G12"}},
+                      {SQ(504000, 4318000, 504100, 4318050), {"Z", NULL, "G12"}}};
+    tu_row streets[] = {{"LINESTRING(500100 4318025,500600 4318025)", {"residential", "E"}},
+                        {"LINESTRING(500000 4318060,500200 4318060)", {"residential", "S"}},
+                        {"LINESTRING(500200 4318060,500200 4318500)", {"residential", "B"}},
+                        {"LINESTRING(500000 4318500,500200 4318500)", {"residential", "N"}},
+                        {"LINESTRING(502100 4318010,502100 4318700)", {"footway", "T"}},
+                        {"LINESTRING(505000 4318000,505000 4319000)", {"residential", "W"}}};
+    tu_row residents[] = {{"POINT(500500 4318045)", {"10"}}, {"POINT(500050 4318500)", {"20"}},
+                          {"POINT(500590 4318045)", {"30"}}, {"POINT(502100 4318500)", {"50"}},
+                          {"POINT(500050 4318010)", {"70"}}, {"POINT(504050 4318025)", {"80"}},
+                          {"POINT(504050 4318100)", {"90"}}};
+    tu_row builtup[] = {{SQ(500100, 4318015, 500600, 4318035), {NULL}}, {SQ(500000, 4318490, 500080, 4318510), {NULL}}};
+    tu_write_layer(path, "structure", 4548, "polygon", "name,name_zh,tier", units, 1);
+    tu_write_layer(path, "parks", 4548, "polygon", "name,name_zh,class", parks, 3);
+    if (with_streets)
+        tu_write_layer(path, "streets", 4548, "line", "highway,name", streets, 6);
+    tu_write_layer(path, "residents", 4548, "point", "pop:r", residents, 7);
+    tu_write_layer(path, "builtup", 4548, "polygon", "name", builtup, 2);
+    return path;
+}
+
+/* The access point of park `park` of this kind nearest (x, y), or NULL. */
+static const pc_green_access *find_access(const pc_green_result *r, size_t park, pc_green_access_kind kind, double x,
+                                          double y)
+{
+    const pc_green_access *best = NULL;
+    for (size_t k = 0; k < r->n_access; k++) {
+        const pc_green_access *a = &r->access[k];
+        if (a->park == park && a->kind == kind &&
+            (!best || hypot(a->x - x, a->y - y) < hypot(best->x - x, best->y - y)))
+            best = a;
+    }
+    return best;
+}
+
+static void test_network_mode(void)
+{
+    const char *path = make_network_plan(tu_tmpdir("green_network"), 1);
+
+    green_run g = run_green(path, NULL, PC_INVALID_REPAIR);
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    TU_ASSERT_INT(g.r->mode, PC_GREEN_RADIUS);
+    TU_ASSERT_NEAR(g.r->total.pop, 350, 0);
+    TU_ASSERT_NEAR(g.r->total.pop_covered, 350, 0); /* everyone is within 500 m of a park in a straight line */
+    TU_ASSERT_NEAR(g.r->total.res_covered_m2, 11600, 1e-6);
+    TU_ASSERT_INT(g.r->n_access, 0);
+    green_run_free(&g);
+
+    pc_green_options opts = PC_GREEN_OPTIONS_INIT;
+    opts.mode = PC_GREEN_NETWORK;
+    g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    const pc_green_result *r = g.r;
+    TU_ASSERT_INT(r->mode, PC_GREEN_NETWORK);
+    TU_ASSERT_INT(r->n_edges, 6); /* E; S, B, N joined at shared ends; T; W */
+    TU_ASSERT_INT(r->n_components, 4);
+    /* r1, r5, r7 and r8 are covered; r2 (700 m), r3 (510 m) and r9 (no street) are not. */
+    TU_ASSERT_NEAR(r->total.pop_covered, 10 + 50 + 70 + 80, 0);
+    TU_ASSERT_NEAR(r->total.park_service_cov, 210.0 / 350.0, 1e-12);
+    TU_ASSERT_INT(r->n_unreachable, 2); /* r8 and r9: 950 m from W */
+    TU_ASSERT_NEAR(r->pop_unreachable, 80 + 90, 0);
+    TU_ASSERT_INT(r->n_uncovered, 3);
+    if (r->n_uncovered == 3) {
+        TU_ASSERT_INT(r->uncovered[0].resident, 1);
+        TU_ASSERT_NEAR(r->uncovered[0].nearest_park_walk_m, 700, 1e-6);
+        TU_ASSERT_NEAR(r->uncovered[0].nearest_park_m, 450, 1e-6); /* the straight line is still reported */
+        TU_ASSERT_INT(r->uncovered[0].nearest_park, 0);
+        TU_ASSERT_INT(r->uncovered[1].resident, 2);
+        TU_ASSERT_NEAR(r->uncovered[1].nearest_park_walk_m, 510, 1e-6);
+        TU_ASSERT_INT(r->uncovered[1].unreachable, 0);
+        TU_ASSERT_INT(r->uncovered[2].resident, 6);
+        TU_ASSERT_INT(r->uncovered[2].unreachable, 1);
+        CU_ASSERT(isinf(r->uncovered[2].nearest_park_walk_m));
+    }
+    /*
+     * Access points. Where streets meet park edges: E's end on P's east edge, T crossing Q's north edge.
+     * Along the edges every 25 m: P's 300 m perimeter gives 12 points, Q's 450 m 18 (8 + 1 + 8 + 1), Z's
+     * 12, but no street lies within 300 m of Z: 30 attached. Z serves nobody.
+     */
+    TU_ASSERT_INT(r->n_access_street, 2);
+    TU_ASSERT_INT(r->n_access, 2 + 12 + 18);
+    TU_ASSERT_INT(r->n_parks_unreached, 1);
+    const pc_green_access *a = find_access(r, 1, PC_GREEN_ACCESS_STREET, 502100, 4318025);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    TU_ASSERT_NEAR(a->x, 502100, 1e-9);
+    TU_ASSERT_NEAR(a->y, 4318025, 1e-9);
+    TU_ASSERT_NEAR(a->at.access_m, 0, 0);
+    TU_ASSERT_NEAR(a->at.offset_m, 15, 1e-9); /* 15 m from T's start inside the park */
+    a = find_access(r, 0, PC_GREEN_ACCESS_EDGE, 500100, 4318050); /* P's corner: 10 m from S */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    TU_ASSERT_NEAR(a->at.access_m, 10, 1e-9);
+    CU_ASSERT(pc_ctx_warning_count(g.ctx) >= 1);
+    if (pc_ctx_warning_count(g.ctx) >= 1)
+        TU_ASSERT_CONTAINS(pc_ctx_warning(g.ctx, 0), "1 of the 3 parks that serve a radius have no street within 300 m");
+    /*
+     * Streets within 500 m of the access points: all of E (500); S (200) and 500 - 110 = 390 m of the bridge;
+     * T from its start to 15 + 500 m: 1605 m. The strip along E lies within 100 m of reached street and
+     * 500 m of P; the north-bank strip is more than 100 m from any reached piece: 10000 of 11600 m2.
+     */
+    TU_ASSERT_NEAR(r->tiers[0].reach_m, 500 + 200 + 390 + 515, 1e-6);
+    TU_ASSERT_NEAR(r->tiers[1].reach_m, 0, 0);
+    CU_ASSERT_PTR_NULL(r->tiers[1].geom);
+    TU_ASSERT_NEAR(r->total.res_m2, 11600, 1e-6);
+    TU_ASSERT_NEAR(r->total.res_covered_m2, 10000, 1e-6);
+    green_run_free(&g);
+}
+
+static void test_network_street_crossing(void)
+{
+    /*
+     * Edge points only at the corners (spacing longer than any side): without the crossing, r5 would walk
+     * 475 m + a 100 m leg from Q's corner (502000 4318025) to T. The crossing keeps it covered at 475 m.
+     */
+    const char *path = make_network_plan(tu_tmpdir("green_network_crossing"), 1);
+    pc_green_options opts = PC_GREEN_OPTIONS_INIT;
+    opts.mode = PC_GREEN_NETWORK;
+    opts.access_spacing_m = 1000;
+    green_run g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    TU_ASSERT_INT(g.r->n_access, 2 + 4 + 4);
+    TU_ASSERT_NEAR(g.r->total.pop_covered, 10 + 50 + 70 + 80, 0);
+    green_run_free(&g);
+}
+
+static void test_network_errors(void)
+{
+    const char *dir = tu_tmpdir("green_network_errors");
+    const char *path = make_network_plan(dir, 0);
+    pc_green_options opts = PC_GREEN_OPTIONS_INIT;
+    opts.mode = PC_GREEN_NETWORK;
+    green_run g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    TU_ASSERT_INT(g.status, PC_ERR_DATA);
+    CU_ASSERT_PTR_NULL(g.r);
+    TU_ASSERT_CONTAINS(pc_ctx_message(g.ctx), "network.gpkg: layer 'streets': green --mode network walks along the "
+                                              "streets, and the plan has no 'streets' layer");
+    TU_ASSERT_CONTAINS(pc_ctx_message(g.ctx), "use --mode radius");
+    green_run_free(&g);
+
+    opts.access_spacing_m = 0;
+    g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    TU_ASSERT_INT(g.status, PC_ERR_ARG);
+    TU_ASSERT_CONTAINS(pc_ctx_message(g.ctx), "access_spacing_m 0");
+    green_run_free(&g);
+
+    /* Only a motorway: no walkable street; the residents inside parks (r7, r8) are still covered. */
+    path = make_network_plan(tu_tmpdir("green_network_motorway"), 0);
+    tu_row streets[] = {{"LINESTRING(500100 4318025,500600 4318025)", {"motorway", "E"}}};
+    tu_write_layer(path, "streets", 4548, "line", "highway,name", streets, 1);
+    opts.access_spacing_m = 25;
+    g = run_green_with(path, NULL, PC_INVALID_REPAIR, NULL, &opts);
+    TU_ASSERT_INT(g.status, PC_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.r);
+    TU_ASSERT_INT(g.r->n_edges, 0);
+    TU_ASSERT_NEAR(g.r->total.pop_covered, 70 + 80, 0);
+    TU_ASSERT_INT(g.r->n_unreachable, 7);
+    TU_ASSERT_INT(g.r->n_parks_unreached, 3);
+    CU_ASSERT(pc_ctx_warning_count(g.ctx) >= 1);
+    if (pc_ctx_warning_count(g.ctx) >= 1)
+        TU_ASSERT_CONTAINS(pc_ctx_warning(g.ctx, 0), "no walkable street");
+    green_run_free(&g);
+}
+
 static json_object *json_path(json_object *root, const char *a, int index, const char *b)
 {
     json_object *o = NULL;
@@ -499,9 +701,37 @@ static void test_cli(void)
     CU_ASSERT_NSTRING_EQUAL(east_end - 2, " T", 2); /* East: 10 m2 per person, below 13 */
     TU_ASSERT_CONTAINS(tu_stdout(), "   10.00 ");
 
+    /* Network mode on a plan without streets: a data error naming the layer and the way out. */
     snprintf(cmd, sizeof cmd, "'%s' green '%s' --mode network", PC_BINARY, path);
-    TU_ASSERT_INT(tu_run(cmd), 2);
-    TU_ASSERT_CONTAINS(tu_stderr(), "not available yet");
+    TU_ASSERT_INT(tu_run(cmd), 1);
+    TU_ASSERT_CONTAINS(tu_stderr(), "layer 'streets'");
+    TU_ASSERT_CONTAINS(tu_stderr(), "use --mode radius");
+
+    /* Network mode on the network plan of test_network_mode: 210 of 350 covered, the same layers plus access points. */
+    const char *net_path = make_network_plan(dir, 1);
+    const char *net_out = tu_path(dir, "net.gpkg");
+    snprintf(cmd, sizeof cmd, "'%s' green '%s' --mode network --json -o '%s'", PC_BINARY, net_path, net_out);
+    TU_ASSERT_INT(tu_run(cmd), 0);
+    TU_ASSERT_CONTAINS(tu_stderr(), "have no street within 300 m");
+    root = json_tokener_parse(tu_stdout());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(json_path(root, "mode", -1, NULL)), "network");
+    TU_ASSERT_NEAR(json_object_get_double(json_path(root, "total", -1, "pop_covered")), 210, 0);
+    TU_ASSERT_NEAR(json_object_get_double(json_path(root, "total", -1, "park_service_cov")), 0.6, 1e-6);
+    TU_ASSERT_NEAR(json_object_get_double(json_path(root, "units", 0, "park_service_cov")), 0.6, 1e-6);
+    TU_ASSERT_INT(json_object_get_int(json_path(root, "total", -1, "uncovered_residents")), 3);
+    TU_ASSERT_INT(json_object_get_int(json_path(root, "network", -1, "access_points")), 32);
+    TU_ASSERT_INT(json_object_get_int(json_path(root, "network", -1, "access_points_street")), 2);
+    TU_ASSERT_INT(json_object_get_int(json_path(root, "network", -1, "parks_unreached")), 1);
+    json_object_put(root);
+    TU_ASSERT_INT(layer_count(net_out, "green_units"), 1);
+    TU_ASSERT_INT(layer_count(net_out, "park_service_areas"), 1);
+    TU_ASSERT_INT(layer_count(net_out, "park_uncovered_residents"), 3);
+    TU_ASSERT_INT(layer_count(net_out, "park_access_points"), 32);
+    snprintf(cmd, sizeof cmd, "'%s' green '%s' --mode network", PC_BINARY, net_path);
+    TU_ASSERT_INT(tu_run(cmd), 0);
+    TU_ASSERT_CONTAINS(tu_stdout(), "network mode");
+    TU_ASSERT_CONTAINS(tu_stdout(), "32 park access points (2 where a street meets the park edge");
     snprintf(cmd, sizeof cmd, "'%s' green '%s' --mode walk", PC_BINARY, path);
     TU_ASSERT_INT(tu_run(cmd), 2);
     TU_ASSERT_CONTAINS(tu_stderr(), "--mode must be radius or network");
@@ -523,6 +753,10 @@ int pc_test_register_green(void)
     CU_add_test(s, "GB 55014-2021 minimums are strict", test_gb_minimums_are_strict);
     CU_add_test(s, "an invalid bow-tie park under repair, skip and fail", test_invalid_park_policies);
     CU_add_test(s, "parks in EPSG:4326, residents in EPSG:4548", test_parks_in_another_crs);
+    CU_add_test(s, "network mode: walks along streets to park access points, by hand", test_network_mode);
+    CU_add_test(s, "network mode: a street running into a park gives access where it crosses the edge",
+                test_network_street_crossing);
+    CU_add_test(s, "network mode: no streets layer, bad options, no walkable street", test_network_errors);
     CU_add_test(s, "the green command: exit codes, JSON, output layers", test_cli);
     return 0;
 }

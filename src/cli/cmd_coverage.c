@@ -5,7 +5,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* "  92.1%" or "      -" in 7 columns. */
 static const char *pct(char *buf, size_t cap, double share)
@@ -36,6 +38,57 @@ static void print_header(const char *title, const char *col, const char *col_zh,
     if (with_tier)
         printf("%-8s ", "tier");
     printf("%11s %7s %7s %7s   %7s\n", "population", "15-min", "10-min", "5-min", "area15");
+}
+
+/* "  73.6% ->  78.2%  +12345" for one level of a row. */
+static void print_change_cells(const pc_coverage_row *row, int l)
+{
+    char before[16], after[16];
+    printf("  %s ->%s %+9.0f", pct(before, sizeof before, row->cov_level_before[l]),
+           pct(after, sizeof after, row->cov_level[l]), row->pop_level_gained[l]);
+}
+
+static void print_change_row(const pc_coverage_row *row)
+{
+    char c1[96], c2[64];
+    printf("%s %s %11.0f", cli_cell(c1, sizeof c1, row->name, 34), cli_cell(c2, sizeof c2, row->name_zh, 20), row->pop);
+    for (int l = 0; l < PC_N_LEVELS; l++)
+        print_change_cells(row, l);
+    printf("\n");
+}
+
+/* --add: the plan as it is against the plan with the extra facilities. */
+static void print_change(const pc_coverage_result *r)
+{
+    const pc_profile *p = &r->profile;
+    char c1[96], c2[64], buf[16], buf2[16];
+    size_t used = 0;
+    for (int c = 0; c < p->n_categories; c++)
+        used += r->n_facilities_added[c];
+    printf("\nWith the added facilities (%s, layer '%s': %zu features, %zu used): coverage before -> after, "
+           "population gained\n", r->extra_facilities->source, r->extra_facilities->layer_name,
+           r->n_facilities_extra, used);
+    printf("%s %s %11s", cli_cell(c1, sizeof c1, "unit", 34), cli_cell(c2, sizeof c2, "单元", 20), "population");
+    for (int l = 0; l < PC_N_LEVELS; l++) {
+        char label[16];
+        snprintf(label, sizeof label, "%d-min", pc_levels_min[l]);
+        printf("  %7s -> %6s %9s", label, "after", "+pop");
+    }
+    printf("\n");
+    for (size_t u = 0; u < r->n_units; u++)
+        print_change_row(&r->units[u]);
+    print_change_row(&r->total);
+    if (r->n_subdistricts) {
+        printf("\n%s %s\n", cli_cell(c1, sizeof c1, "subdistrict", 34), cli_cell(c2, sizeof c2, "街镇", 20));
+        for (size_t u = 0; u < r->n_subdistricts; u++)
+            print_change_row(&r->subdistricts[u]);
+    }
+    printf("\n%-20s %6s %8s    %7s -> %7s %10s\n", "category", "added", "", "before", "after", "+pop");
+    for (int c = 0; c < p->n_categories; c++)
+        if (r->n_facilities_added[c])
+            printf("%-20s %6zu %8s    %s -> %s %+10.0f\n", p->categories[c].code, r->n_facilities_added[c], "",
+                   pct(buf, sizeof buf, r->total.cov_category_before[c]), pct(buf2, sizeof buf2,
+                   r->total.cov_category[c]), r->total.pop_category_gained[c]);
 }
 
 static void print_table(const pc_plan *plan, const pc_coverage_result *r)
@@ -109,6 +162,45 @@ static void print_table(const pc_plan *plan, const pc_coverage_result *r)
         }
         printf("\n");
     }
+    if (r->has_before)
+        print_change(r);
+}
+
+/*
+ * PLANCHECK_TIMINGS=1 in the environment: the seconds each phase took, on stderr, one line per phase
+ * ("timing: 1.234 s coverage: building the street network"), from the analysis' progress messages.
+ * For benchmarks (scripts/bench.sh): where the time goes.
+ */
+typedef struct phase_timer {
+    struct timespec start, phase_start;
+    char phase[128];
+} phase_timer;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void phase_end(phase_timer *t, const char *next)
+{
+    if (t->phase[0])
+        fprintf(stderr, "timing: %.3f s %s\n", seconds_since(&t->phase_start), t->phase);
+    clock_gettime(CLOCK_MONOTONIC, &t->phase_start);
+    snprintf(t->phase, sizeof t->phase, "%s", next ? next : "");
+}
+
+static int phase_progress(double fraction, const char *message, void *payload)
+{
+    (void)fraction;
+    phase_timer *t = payload;
+    /* Per-category messages ("walking distances to X") count as one phase: searching. */
+    const char *phase = strncmp(message, "coverage: walking distances", 27) == 0 ? "coverage: searching (all categories)"
+                                                                             : message;
+    if (strcmp(phase, t->phase) != 0)
+        phase_end(t, phase);
+    return 1;
 }
 
 static int run_coverage(cli_run *run)
@@ -116,6 +208,7 @@ static int run_coverage(cli_run *run)
     pc_plan *plan = NULL;
     pc_coverage_result *result = NULL;
     pc_writer *writer = NULL;
+    pc_layer *added = NULL;
     pc_coverage_options opts = PC_COVERAGE_OPTIONS_INIT;
     const char *mode = run->args.value[OPT_MODE];
     if (mode && !pc_coverage_mode_parse(mode, &opts.mode))
@@ -123,9 +216,25 @@ static int run_coverage(cli_run *run)
     const char *output = run->args.value[OPT_OUTPUT];
     /* Service-area polygons are only for the output. */
     opts.service_areas = output != NULL;
+    phase_timer timer = {0};
+    const char *timings = getenv("PLANCHECK_TIMINGS");
+    int timed = timings && *timings && strcmp(timings, "0") != 0;
+    if (timed) {
+        clock_gettime(CLOCK_MONOTONIC, &timer.start);
+        phase_end(&timer, "open the plan");
+    }
     int rc = cli_open_plan(run, &plan);
     if (rc)
         goto done;
+    if (timed)
+        pc_ctx_set_progress(run->ctx, phase_progress, &timer);
+    /* --add FILE: proposed facilities (any GDAL source, FILE|layername=L), each with a category. */
+    const char *add = run->args.value[OPT_ADD];
+    if (add && pc_plan_read_extra(run->ctx, plan, PC_ROLE_FACILITIES, add, PC_FIELD_BIT(PC_FIELD_CATEGORY), &added)) {
+        rc = cli_fail(run);
+        goto done;
+    }
+    opts.extra_facilities = added;
     /* Open the output first: a bad -o fails at once, not after the analysis. */
     if (output && (cli_writer_open(run, &writer, output, plan) ||
                    pc_writer_meta(writer, "command", "coverage") ||
@@ -137,6 +246,8 @@ static int run_coverage(cli_run *run)
         rc = cli_fail(run);
         goto done;
     }
+    if (timed)
+        phase_end(&timer, output ? "write the output" : "print the results");
     if (output && (pc_coverage_write(run->ctx, writer, result) || pc_writer_commit(writer))) {
         rc = cli_fail(run);
         goto done;
@@ -148,18 +259,25 @@ static int run_coverage(cli_run *run)
         print_table(plan, result);
     if (output && !run->args.value[OPT_JSON] && !cli_quiet(run))
         fprintf(stderr, "plancheck coverage: wrote %s (coverage_units, coverage_residents, service_areas, "
-                        "coverage_gaps)\n", output);
+                        "coverage_gaps%s)\n", output, added ? ", added_facilities" : "");
 done:
     pc_writer_destroy(writer);
     pc_coverage_result_destroy(run->ctx, result);
+    pc_layer_destroy(run->ctx, added);
     pc_plan_destroy(plan);
+    if (timed) {
+        fflush(stdout);
+        phase_end(&timer, NULL);
+        fprintf(stderr, "timing: %.3f s total\n", seconds_since(&timer.start));
+    }
     return rc;
 }
 
-static const cli_opt coverage_options[] = {OPT_OUTPUT, OPT_JSON,    OPT_MODE,   OPT_CRS,
+static const cli_opt coverage_options[] = {OPT_OUTPUT,  OPT_JSON,   OPT_MODE,       OPT_ADD,   OPT_CRS,
                                            OPT_PROFILE, OPT_INVALID, OPT_SCHEMA, OPT_OUT_SCHEMA, OPT__COUNT};
 
 const cli_command cli_command_coverage = {
-    "coverage", 20, "PLAN [-o OUT.gpkg] [--json] [--mode network|radius]",
-    "15/10/5-minute life circle coverage per structure unit, subdistrict and in total (GB 50180-2018)",
+    "coverage", 20, "PLAN [-o OUT.gpkg] [--json] [--mode network|radius] [--add FILE]",
+    "15/10/5-minute life circle coverage per structure unit, subdistrict and in total (GB 50180-2018); with "
+    "--add, the change the proposed facilities make",
     coverage_options, 1, 1, run_coverage};

@@ -64,9 +64,15 @@ static void print_table(const pc_plan *plan, const pc_green_result *r)
     printf("Park area: union of the parks (overlaps count once), split by unit. Service radii:");
     for (size_t t = 0; t < r->n_tiers; t++)
         printf("%s parks >= %.0f m2 serve %.0f m", t ? "," : "", r->tiers[t].min_area_m2, r->tiers[t].radius_m);
-    printf("; smaller parks serve none.\ncov pop: share of residents within a park's service radius (straight line); "
-           "cov area: share of the %s area.\n",
-           r->area_basis);
+    if (r->mode == PC_GREEN_NETWORK)
+        printf("; smaller parks serve none.\ncov pop: share of residents who reach a park within its radius on foot "
+               "(access legs included, to access points on the park edge); cov area: share of the %s area within "
+               "%.0f m of the streets so reached.\n",
+               r->area_basis, r->area_buffer_m);
+    else
+        printf("; smaller parks serve none.\ncov pop: share of residents within a park's service radius (straight "
+               "line); cov area: share of the %s area.\n",
+               r->area_basis);
     print_header("Structure units (一主两副六组团)", "unit", "单元", 1);
     for (size_t u = 0; u < r->n_units; u++)
         print_row(&r->units[u], 1);
@@ -94,6 +100,12 @@ static void print_table(const pc_plan *plan, const pc_green_result *r)
     }
     printf("Parks: %zu (%zu serve a radius); residents outside every service radius: %zu\n", r->parks->n,
            r->n_parks_serving, r->n_uncovered);
+    if (r->mode == PC_GREEN_NETWORK)
+        printf("Network: %u nodes, %u edges, %.1f km of streets; %zu park access points (%zu where a street meets the "
+               "park edge, the rest along the edges every %.0f m or less), %zu serving parks unreached; %zu residents "
+               "(%.0f people) farther than %.0f m from every street\n",
+               r->n_nodes, r->n_edges, r->network.length_m / 1e3, r->n_access, r->n_access_street,
+               r->access_spacing_m, r->n_parks_unreached, r->n_unreachable, r->pop_unreachable, r->max_access_m);
     if (r->parks->n_repaired || r->parks->n_skipped_invalid)
         printf("Invalid parks: %zu repaired, %zu skipped\n", r->parks->n_repaired, r->parks->n_skipped_invalid);
 }
@@ -107,9 +119,6 @@ static int run_green(cli_run *run)
     const char *mode = run->args.value[OPT_MODE];
     if (mode && !pc_green_mode_parse(mode, &opts.mode))
         return cli_usage_error(run, "--mode must be radius or network, not '%s'", mode);
-    if (opts.mode == PC_GREEN_NETWORK)
-        return cli_usage_error(run, "--mode network is not available yet for green (the walking network has not "
-                                    "landed); use --mode radius");
     const char *output = run->args.value[OPT_OUTPUT];
     int rc = cli_open_plan(run, &plan);
     if (rc)
@@ -134,8 +143,9 @@ static int run_green(cli_run *run)
     else
         print_table(plan, result);
     if (output && !run->args.value[OPT_JSON] && !cli_quiet(run))
-        fprintf(stderr, "plancheck green: wrote %s (green_units%s, park_service_areas, park_uncovered_residents)\n",
-                output, result->n_subdistricts ? ", green_subdistricts" : "");
+        fprintf(stderr, "plancheck green: wrote %s (green_units%s, park_service_areas, park_uncovered_residents%s)\n",
+                output, result->n_subdistricts ? ", green_subdistricts" : "",
+                result->mode == PC_GREEN_NETWORK ? ", park_access_points" : "");
 done:
     pc_writer_destroy(writer);
     pc_green_result_destroy(run->ctx, result);
@@ -148,6 +158,6 @@ static const cli_opt green_options[] = {OPT_OUTPUT,  OPT_JSON,    OPT_MODE,   OP
 
 const cli_command cli_command_green = {
     "green", 30, "PLAN [-o OUT.gpkg] [--json] [--mode radius|network]",
-    "park green space per person and park service-radius coverage per unit, subdistrict and in total "
-    "(GB 55014-2021)",
+    "park green space per person and park service coverage per unit, subdistrict and in total (GB 55014-2021); "
+    "--mode network measures the walk along the streets to the park edge instead of the straight line",
     green_options, 1, 1, run_green};

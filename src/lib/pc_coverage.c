@@ -116,6 +116,7 @@ static double point_grid_nearest_m(const point_grid *g, const double *px, const 
 
 typedef struct facility_list {
     size_t n;
+    size_t n_plan; /* the first n_plan are the plan's own, the rest options.extra_facilities */
     double *x, *y;
     int *category; /* index in the profile */
 } facility_list;
@@ -189,6 +190,8 @@ void pc_coverage_result_destroy(pc_ctx *ctx, pc_coverage_result *r)
     free(r->flags);
     free(r->unit_of);
     free(r->subdistrict_of);
+    free(r->flags_before);
+    free(r->gained);
     free(r);
 }
 
@@ -534,49 +537,11 @@ done:
 
 /* ---------------------------------------------------------------- distances */
 
-/*
- * A service-area polygon: the street pieces, chained into strokes, each buffered on its own, then
- * unioned (cascaded, OverlayNG): many times faster than buffering the whole MultiLineString at once.
- * Caller owns; NULL on error (ctx set).
- */
+/* A service-area polygon: the street pieces buffered by area_buffer_m. Caller owns; NULL on error (ctx set). */
 static GEOSGeometry *buffer_pieces(pc_ctx *ctx, const pc_graph *g, const pc_graph_pieces *pieces,
                                    const pc_coverage_options *opts)
 {
-    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
-    if (pieces->n == 0)
-        return GEOSGeom_createEmptyPolygon_r(geos);
-    GEOSGeometry *lines = pc_graph_pieces_lines(ctx, g, pieces);
-    if (!lines)
-        return NULL;
-    int n = GEOSGetNumGeometries_r(geos, lines);
-    GEOSGeometry **parts = malloc((n > 0 ? (size_t)n : 1) * sizeof *parts);
-    GEOSGeometry *out = NULL;
-    int made = 0;
-    if (!parts) {
-        GEOSGeom_destroy_r(geos, lines);
-        pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory buffering service areas");
-        return NULL;
-    }
-    for (; made < n; made++) {
-        parts[made] = GEOSBufferWithStyle_r(geos, GEOSGetGeometryN_r(geos, lines, made), opts->area_buffer_m, 4,
-                                            GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_ROUND, 5.0);
-        if (!parts[made])
-            break;
-    }
-    GEOSGeom_destroy_r(geos, lines);
-    if (made == n) {
-        GEOSGeometry *collection = GEOSGeom_createCollection_r(geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-        made = collection ? 0 : made; /* the collection owns the parts */
-        out = collection ? GEOSUnaryUnion_r(geos, collection) : NULL;
-        if (collection)
-            GEOSGeom_destroy_r(geos, collection);
-    }
-    for (int k = 0; k < made; k++)
-        GEOSGeom_destroy_r(geos, parts[k]);
-    free(parts);
-    if (!out)
-        pc_error_plain(ctx, PC_ERR_GEOM, "cannot build a service-area polygon (%s)", pc_ctx_geos_message(ctx));
-    return out;
+    return pc_graph_pieces_buffer(ctx, g, pieces, opts->area_buffer_m);
 }
 
 /* Network mode: attach everything to the streets, then one bounded search per category. */
@@ -643,19 +608,35 @@ static pc_status network_distances(pc_ctx *ctx, pc_plan *plan, const pc_profile 
         goto done;
     for (int c = 0; c < n_cat; c++) {
         const pc_category *cat = &profile->categories[c];
-        size_t n_src = 0;
+        /* The plan's own facilities come first in fac, so they are the first n_plan_src sources. */
+        size_t n_src = 0, n_plan_src = 0;
         for (size_t k = 0; k < fac->n; k++)
-            if (fac->category[k] == c && fac_at[k].edge != PC_GRAPH_NONE)
+            if (fac->category[k] == c && fac_at[k].edge != PC_GRAPH_NONE) {
                 sources[n_src++] = fac_at[k];
+                n_plan_src += k < fac->n_plan;
+            }
         r->n_facilities[c] = n_src;
+        r->n_facilities_added[c] = n_src - n_plan_src;
         char message[128];
         snprintf(message, sizeof message, "coverage: walking distances to %s", cat->code);
         if ((s = pc_ctx_progress(ctx, 0.35 + 0.35 * c / (n_cat ? n_cat : 1), message)))
             goto done;
+        if (r->gained && n_src > n_plan_src) {
+            /* The plan as it is: gained starts as "not in reach before". */
+            if ((s = pc_graph_search_run(ctx, search, sources, n_plan_src, cat->distance_m)))
+                goto done;
+            for (size_t i = 0; i < res->n; i++)
+                r->gained[i * (size_t)n_cat + (size_t)c] = !isfinite(pc_graph_search_distance_m(search, &res_at[i]));
+        }
         if ((s = pc_graph_search_run(ctx, search, sources, n_src, cat->distance_m)))
             goto done;
         for (size_t i = 0; i < res->n; i++)
             r->dist_m[i * (size_t)n_cat + (size_t)c] = (float)pc_graph_search_distance_m(search, &res_at[i]);
+        if (r->gained && n_src > n_plan_src)
+            for (size_t i = 0; i < res->n; i++) {
+                size_t k = i * (size_t)n_cat + (size_t)c;
+                r->gained[k] &= (unsigned char)isfinite(r->dist_m[k]);
+            }
         int level = level_index(cat->level_min);
         if ((s = pc_graph_search_pieces(ctx, search, &pieces)))
             goto done;
@@ -719,13 +700,28 @@ static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const 
         r->access_m[i] = 0;
     for (int c = 0; c < n_cat; c++) {
         const pc_category *cat = &profile->categories[c];
-        size_t n = 0;
+        size_t n = 0, n_plan = 0;
         for (size_t k = 0; k < fac->n; k++)
-            if (fac->category[k] == c)
+            if (fac->category[k] == c) {
                 ids[n++] = (uint32_t)k;
+                n_plan += k < fac->n_plan;
+            }
         r->n_facilities[c] = n;
+        r->n_facilities_added[c] = n - n_plan;
         if ((s = pc_ctx_progress(ctx, 0.2 + 0.5 * c / (n_cat ? n_cat : 1), "coverage: straight-line distances")))
             goto done;
+        if (r->gained && n > n_plan && cat->distance_m > 0) {
+            /* The plan as it is (its facilities are the first n_plan ids): gained starts as "not in reach before". */
+            free(grid.items);
+            if (!point_grid_build(&grid, n_plan, ids, fac->x, fac->y, cat->distance_m)) {
+                s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            for (size_t i = 0; i < res->n; i++) {
+                double d = point_grid_nearest_m(&grid, fac->x, fac->y, res->x[i], res->y[i]);
+                r->gained[i * (size_t)n_cat + (size_t)c] = !(d <= cat->distance_m);
+            }
+        }
         free(grid.items);
         if (!point_grid_build(&grid, n, ids, fac->x, fac->y, cat->distance_m > 0 ? cat->distance_m : 1.0)) {
             s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
@@ -735,6 +731,8 @@ static pc_status radius_distances(pc_ctx *ctx, const pc_profile *profile, const 
             double d = cat->distance_m > 0 ? point_grid_nearest_m(&grid, fac->x, fac->y, res->x[i], res->y[i])
                                            : INFINITY;
             r->dist_m[i * (size_t)n_cat + (size_t)c] = (float)(d <= cat->distance_m ? d : INFINITY);
+            if (r->gained && n > n_plan)
+                r->gained[i * (size_t)n_cat + (size_t)c] &= (unsigned char)(d <= cat->distance_m);
         }
         /* The 15-minute area on the lattice: within reach of a facility of every 15-minute category. */
         if (area15 && level_index(cat->level_min) == 0) {
@@ -850,6 +848,23 @@ static void row_add(pc_coverage_row *row, const pc_coverage_result *r, size_t i)
         row->n_cut_off++;
         row->pop_cut_off += pop;
     }
+    if (!r->has_before)
+        return;
+    for (int l = 0; l < PC_N_LEVELS; l++) {
+        if (r->flags_before[i] & PC_COVERAGE_LEVEL_BIT(l))
+            row->pop_level_before[l] += pop;
+        else if (r->flags[i] & PC_COVERAGE_LEVEL_BIT(l)) {
+            row->pop_level_gained[l] += pop;
+            row->n_level_gained[l]++;
+        }
+    }
+    for (int c = 0; c < n_cat; c++) {
+        size_t k = i * (size_t)n_cat + (size_t)c;
+        if (r->gained[k])
+            row->pop_category_gained[c] += pop;
+        else if (isfinite(r->dist_m[k]))
+            row->pop_category_before[c] += pop;
+    }
 }
 
 static void row_finish(pc_coverage_row *row, const pc_coverage_result *r, const int *level_has_category)
@@ -862,6 +877,11 @@ static void row_finish(pc_coverage_row *row, const pc_coverage_result *r, const 
     row->cov15_builtup = row->builtup_m2 > 0 ? row->builtup_cov15_m2 / row->builtup_m2 : NAN;
     row->gap = isnan(row->cov_level[0]) ? NAN : fmax(0.0, target - row->cov_level[0]);
     row->gap_builtup = isnan(row->cov15_builtup) ? NAN : fmax(0.0, target - row->cov15_builtup);
+    for (int l = 0; l < PC_N_LEVELS; l++)
+        row->cov_level_before[l] =
+            r->has_before && row->pop > 0 && level_has_category[l] ? row->pop_level_before[l] / row->pop : NAN;
+    for (int c = 0; c < r->profile.n_categories; c++)
+        row->cov_category_before[c] = r->has_before && row->pop > 0 ? row->pop_category_before[c] / row->pop : NAN;
 }
 
 /* ---------------------------------------------------------------- gaps */
@@ -1103,30 +1123,40 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
         s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
         goto done;
     }
-    char unknown[5][PC_CODE_MAX];
-    int n_unknown_names = 0;
-    const pc_layer *first_layer = NULL;
-    size_t first = 0;
     r->n_facilities_read = plan_fac->n;
-    add_facilities(&fac, plan_fac, profile, &r->n_facilities_unknown, unknown, &n_unknown_names, &first_layer, &first);
-    if (opts->extra_facilities) {
-        r->n_facilities_extra = opts->extra_facilities->n;
-        add_facilities(&fac, opts->extra_facilities, profile, &r->n_facilities_unknown, unknown, &n_unknown_names,
-                       &first_layer, &first);
-    }
-    if (r->n_facilities_unknown) {
-        char names[5 * (PC_CODE_MAX + 2) + 8] = "";
-        for (int k = 0; k < n_unknown_names; k++) {
-            strcat(names, k ? ", " : "");
-            strcat(names, unknown[k]);
+    for (int pass = 0; pass < 2; pass++) {
+        /* The plan's facilities, then the extra ones: an unknown code is named with the layer it came from. */
+        const pc_layer *layer = pass == 0 ? plan_fac : opts->extra_facilities;
+        if (!layer)
+            continue;
+        char unknown[5][PC_CODE_MAX];
+        int n_unknown_names = 0;
+        size_t n_unknown = 0;
+        const pc_layer *first_layer = NULL;
+        size_t first = 0;
+        add_facilities(&fac, layer, profile, &n_unknown, unknown, &n_unknown_names, &first_layer, &first);
+        r->n_facilities_unknown += n_unknown;
+        if (pass == 0) {
+            fac.n_plan = fac.n;
+        } else {
+            r->has_before = 1;
+            r->extra_facilities = layer;
+            r->n_facilities_extra = layer->n;
         }
-        /* One line: where the first one is, how many there are, and the fix. */
-        const char *code = pc_layer_value(first_layer, PC_FIELD_CATEGORY, first);
-        pc_ctx_warn(ctx, "%s: layer '%s' fid %lld field 'category': '%s' is not a category of the profile; %zu "
-                    "facilities with unknown codes (%s%s) are ignored: fix the codes, or add each as "
-                    "'[category CODE]' with level and distance_m to a --profile file",
-                    first_layer->source, first_layer->layer_name, (long long)first_layer->fids[first],
-                    code ? code : "", r->n_facilities_unknown, names, n_unknown_names == 5 ? ", ..." : "");
+        if (n_unknown) {
+            char names[5 * (PC_CODE_MAX + 2) + 8] = "";
+            for (int k = 0; k < n_unknown_names; k++) {
+                strcat(names, k ? ", " : "");
+                strcat(names, unknown[k]);
+            }
+            /* One line: where the first one is, how many there are, and the fix. */
+            const char *code = pc_layer_value(first_layer, PC_FIELD_CATEGORY, first);
+            pc_ctx_warn(ctx, "%s: layer '%s' fid %lld field 'category': '%s' is not a category of the profile; %zu "
+                        "facilities with unknown codes (%s%s) are ignored: fix the codes, or add each as "
+                        "'[category CODE]' with level and distance_m to a --profile file",
+                        first_layer->source, first_layer->layer_name, (long long)first_layer->fids[first],
+                        code ? code : "", n_unknown, names, n_unknown_names == 5 ? ", ..." : "");
+        }
     }
 
     /* Per resident: distances, flags, units. */
@@ -1136,7 +1166,12 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
     r->flags = calloc(n + 1, sizeof *r->flags);
     r->unit_of = malloc((n + 1) * sizeof *r->unit_of);
     r->subdistrict_of = malloc((n + 1) * sizeof *r->subdistrict_of);
-    if (!r->dist_m || !r->access_m || !r->flags || !r->unit_of || !r->subdistrict_of) {
+    if (r->has_before) {
+        r->gained = calloc(n * (size_t)(n_cat ? n_cat : 1) + 1, 1);
+        r->flags_before = calloc(n + 1, 1);
+    }
+    if (!r->dist_m || !r->access_m || !r->flags || !r->unit_of || !r->subdistrict_of ||
+        (r->has_before && (!r->gained || !r->flags_before))) {
         s = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for %zu residents", n);
         goto done;
     }
@@ -1192,6 +1227,12 @@ pc_status pc_coverage_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile,
                     covered = 0;
             if (covered)
                 r->flags[i] |= PC_COVERAGE_LEVEL_BIT(l);
+            /* Before the extra facilities: every category of the level in reach and not just gained. */
+            for (int c = 0; c < n_cat && covered && r->has_before; c++)
+                if (profile->categories[c].level_min == pc_levels_min[l] && r->gained[i * (size_t)n_cat + (size_t)c])
+                    covered = 0;
+            if (covered && r->has_before)
+                r->flags_before[i] |= PC_COVERAGE_LEVEL_BIT(l);
         }
     }
 
@@ -1292,6 +1333,27 @@ static json_object *row_json(const pc_coverage_result *r, const pc_coverage_row 
     json_object_object_add(o, "pop_unreachable", json_num(row->pop_unreachable, 1e-3));
     json_object_object_add(o, "residents_cut_off", json_object_new_int64((int64_t)row->n_cut_off));
     json_object_object_add(o, "pop_cut_off", json_num(row->pop_cut_off, 1e-3));
+    if (!r->has_before)
+        return o;
+    /* The change the extra facilities make: per level, and per category that got some. */
+    for (int l = 0; l < PC_N_LEVELS; l++) {
+        snprintf(key, sizeof key, "cov%d_pop_before", pc_levels_min[l]);
+        json_object_object_add(o, key, json_num(row->cov_level_before[l], 1e-6));
+        snprintf(key, sizeof key, "pop_cov%d_before", pc_levels_min[l]);
+        json_object_object_add(o, key, json_num(row->pop_level_before[l], 1e-3));
+        snprintf(key, sizeof key, "pop_gained%d", pc_levels_min[l]);
+        json_object_object_add(o, key, json_num(row->pop_level_gained[l], 1e-3));
+        snprintf(key, sizeof key, "residents_gained%d", pc_levels_min[l]);
+        json_object_object_add(o, key, json_object_new_int64((int64_t)row->n_level_gained[l]));
+    }
+    for (int c = 0; c < r->profile.n_categories; c++) {
+        if (!r->n_facilities_added[c])
+            continue;
+        snprintf(key, sizeof key, "cov_%s_before", r->profile.categories[c].code);
+        json_object_object_add(o, key, json_num(row->cov_category_before[c], 1e-6));
+        snprintf(key, sizeof key, "pop_gained_%s", r->profile.categories[c].code);
+        json_object_object_add(o, key, json_num(row->pop_category_gained[c], 1e-3));
+    }
     return o;
 }
 
@@ -1336,6 +1398,11 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
         if (r->mode == PC_COVERAGE_NETWORK)
             json_object_object_add(o, "reach_km", json_num(r->reach_m[c] / 1000, 1e-3));
         json_object_object_add(o, "cov_pop", json_num(r->total.cov_category[c], 1e-6));
+        if (r->has_before) {
+            json_object_object_add(o, "facilities_added", json_object_new_int64((int64_t)r->n_facilities_added[c]));
+            json_object_object_add(o, "cov_pop_before", json_num(r->total.cov_category_before[c], 1e-6));
+            json_object_object_add(o, "pop_gained", json_num(r->total.pop_category_gained[c], 1e-3));
+        }
         json_object_array_add(cats, o);
     }
     json_object_object_add(root, "categories", cats);
@@ -1350,6 +1417,23 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
     json_object_object_add(fac, "unknown_category", json_object_new_int64((int64_t)r->n_facilities_unknown));
     json_object_object_add(fac, "unattached", json_object_new_int64((int64_t)r->n_facilities_unattached));
     json_object_object_add(root, "facilities", fac);
+    if (r->has_before) {
+        json_object *added = json_object_new_object();
+        json_object_object_add(added, "source", json_str(r->extra_facilities->source));
+        json_object_object_add(added, "layer", json_str(r->extra_facilities->layer_name));
+        json_object_object_add(added, "facilities", json_object_new_int64((int64_t)r->n_facilities_extra));
+        size_t used = 0;
+        for (int c = 0; c < p->n_categories; c++)
+            used += r->n_facilities_added[c];
+        json_object_object_add(added, "used", json_object_new_int64((int64_t)used));
+        json_object *by = json_object_new_object();
+        for (int c = 0; c < p->n_categories; c++)
+            if (r->n_facilities_added[c])
+                json_object_object_add(by, p->categories[c].code,
+                                       json_object_new_int64((int64_t)r->n_facilities_added[c]));
+        json_object_object_add(added, "by_category", by);
+        json_object_object_add(root, "added", added);
+    }
 
     if (r->mode == PC_COVERAGE_NETWORK) {
         json_object *net = json_object_new_object();
@@ -1512,6 +1596,13 @@ static pc_status write_rows(pc_ctx *ctx, pc_writer *w, const pc_coverage_result 
     field_add(&fs, "pop_unreachable", OFTReal);
     field_add(&fs, "pop_cut_off", OFTReal);
     field_add(&fs, "mode", OFTString);
+    int first_change = fs.n;
+    for (int l = 0; l < PC_N_LEVELS && r->has_before; l++) {
+        snprintf(name, sizeof name, "cov%d_before", pc_levels_min[l]);
+        field_add(&fs, name, OFTReal);
+        snprintf(name, sizeof name, "gain%d_pop", pc_levels_min[l]);
+        field_add(&fs, name, OFTReal);
+    }
     OGRLayerH layer;
     pc_status s = pc_writer_layer(w, &layer, layer_name, wkbMultiPolygon, fs.defs, fs.n);
     if (s)
@@ -1539,6 +1630,10 @@ static pc_status write_rows(pc_ctx *ctx, pc_writer *w, const pc_coverage_result 
         set_real(f, first_tail + 6, row->pop_unreachable);
         set_real(f, first_tail + 7, row->pop_cut_off);
         set_text(f, first_tail + 8, pc_coverage_mode_name(r->mode));
+        for (int l = 0; l < PC_N_LEVELS && r->has_before; l++) {
+            set_real(f, first_change + 2 * l, row->cov_level_before[l]);
+            set_real(f, first_change + 2 * l + 1, row->pop_level_gained[l]);
+        }
         GEOSGeometry *g = as_multipolygon(geos, src->geoms[u]);
         if (!g) {
             OGR_F_Destroy(f);
@@ -1570,6 +1665,8 @@ static pc_status write_residents(pc_ctx *ctx, pc_writer *w, const pc_coverage_re
         field_add(&fs, name, OFTInteger);
     }
     field_add(&fs, "missing", OFTString);
+    if (r->has_before)
+        field_add(&fs, "gained", OFTString);
     int first_cat = fs.n;
     for (int c = 0; c < n_cat; c++) {
         snprintf(name, sizeof name, "d_%s", p->categories[c].code);
@@ -1580,7 +1677,7 @@ static pc_status write_residents(pc_ctx *ctx, pc_writer *w, const pc_coverage_re
     if (s)
         return s;
     const pc_layer *res = r->residents;
-    size_t cap_missing = (size_t)n_cat * (PC_CODE_MAX + 1) + 1;
+    size_t cap_missing = (size_t)n_cat * (PC_CODE_MAX + 1) + 32;
     char *missing = malloc(cap_missing);
     if (!missing)
         return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
@@ -1605,6 +1702,22 @@ static pc_status write_residents(pc_ctx *ctx, pc_writer *w, const pc_coverage_re
                                          p->categories[c].code);
         }
         set_text(f, 6 + PC_N_LEVELS, missing);
+        if (r->has_before) {
+            /* What the extra facilities bring: "kindergarten,clinic; 5 min", empty when nothing. */
+            used = 0;
+            missing[0] = '\0';
+            for (int c = 0; c < n_cat; c++)
+                if (r->gained[i * (size_t)n_cat + (size_t)c])
+                    used += (size_t)snprintf(missing + used, cap_missing - used, "%s%s", used ? "," : "",
+                                             p->categories[c].code);
+            for (int l = 0, first = 1; l < PC_N_LEVELS && used; l++)
+                if ((r->flags[i] & ~r->flags_before[i]) & PC_COVERAGE_LEVEL_BIT(l)) {
+                    used += (size_t)snprintf(missing + used, cap_missing - used, "%s%d", first ? "; min " : ",",
+                                             pc_levels_min[l]);
+                    first = 0;
+                }
+            set_text(f, 7 + PC_N_LEVELS, missing);
+        }
         OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
         OGR_G_SetPoint_2D(pt, 0, res->x[i], res->y[i]);
         OGR_F_SetGeometryDirectly(f, pt);
@@ -1725,6 +1838,33 @@ static pc_status write_gaps(pc_ctx *ctx, pc_writer *w, const pc_coverage_result 
     return s;
 }
 
+/* The extra facilities (--add) as they were used: category, whether the analysis could use them. */
+static pc_status write_added(pc_writer *w, const pc_coverage_result *r)
+{
+    const pc_layer *extra = r->extra_facilities;
+    const pc_field_def fields[] = {{"source_fid", OFTInteger64}, {"name", OFTString}, {"category", OFTString},
+                                   {"level_min", OFTInteger},    {"known", OFTInteger}};
+    OGRLayerH layer;
+    pc_status s = pc_writer_layer(w, &layer, "added_facilities", wkbPoint, fields,
+                                  (int)(sizeof fields / sizeof *fields));
+    for (size_t i = 0; i < extra->n && !s; i++) {
+        const char *code = pc_layer_value(extra, PC_FIELD_CATEGORY, i);
+        const pc_category *cat = pc_profile_category(&r->profile, code);
+        OGRFeatureH f = pc_writer_feature(layer);
+        OGR_F_SetFieldInteger64(f, 0, (GIntBig)extra->fids[i]);
+        set_text(f, 1, pc_layer_value(extra, PC_FIELD_NAME, i));
+        set_text(f, 2, code);
+        if (cat)
+            OGR_F_SetFieldInteger(f, 3, cat->level_min);
+        OGR_F_SetFieldInteger(f, 4, cat != NULL);
+        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(pt, 0, extra->x[i], extra->y[i]);
+        OGR_F_SetGeometryDirectly(f, pt);
+        s = pc_writer_put(w, layer, f, NULL);
+    }
+    return s;
+}
+
 pc_status pc_coverage_write(pc_ctx *ctx, pc_writer *w, const pc_coverage_result *r)
 {
     pc_status s = pc_writer_meta(w, "coverage_mode", pc_coverage_mode_name(r->mode));
@@ -1738,5 +1878,7 @@ pc_status pc_coverage_write(pc_ctx *ctx, pc_writer *w, const pc_coverage_result 
         s = write_service_areas(ctx, w, r);
     if (!s)
         s = write_gaps(ctx, w, r);
+    if (!s && r->has_before)
+        s = write_added(w, r);
     return s;
 }

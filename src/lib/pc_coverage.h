@@ -19,7 +19,8 @@ typedef enum pc_coverage_mode {
 typedef struct pc_coverage_options {
     pc_coverage_mode mode;
     /* Proposed facilities added to the plan's (borrowed, may be NULL): a facilities-role layer in the
-     * plan's CRS, e.g. from pc_plan_read_extra(..., PC_ROLE_FACILITIES, ...), with x, y and category. */
+     * plan's CRS, e.g. from pc_plan_read_extra(..., PC_ROLE_FACILITIES, ...), with x, y and category.
+     * The result then also holds the plan as it is (rows' *_before) and the change (*_gained). */
     const pc_layer *extra_facilities;
     double area_buffer_m; /* service-area polygons: reachable street pieces buffered by this (default 100 m) */
     double gap_link_m;    /* uncovered residents closer than this belong to one gap (default 250 m) */
@@ -54,6 +55,15 @@ typedef struct pc_coverage_row {
     double pop_unreachable;
     size_t n_cut_off;        /* residents on a street component that holds no facility */
     double pop_cut_off;
+    /* With options.extra_facilities (result has_before): the plan without them, and what they add. A resident
+     * is gained at a level or category when covered now and not before (adding facilities never loses one). */
+    double pop_level_before[PC_N_LEVELS];
+    double cov_level_before[PC_N_LEVELS]; /* share of pop; NaN as cov_level */
+    double pop_level_gained[PC_N_LEVELS];
+    size_t n_level_gained[PC_N_LEVELS];   /* residents (features) gained */
+    double pop_category_before[PC_MAX_CATEGORIES];
+    double cov_category_before[PC_MAX_CATEGORIES];
+    double pop_category_gained[PC_MAX_CATEGORIES];
 } pc_coverage_row;
 
 /** A cluster of residents not covered at one level. */
@@ -93,6 +103,9 @@ typedef struct pc_coverage_result {
     size_t n_facilities_extra;              /* from options->extra_facilities */
     size_t n_facilities_unknown;            /* category not in the profile (ignored) */
     size_t n_facilities_unattached;         /* network mode: farther than max_access_m from every street */
+    int has_before;                         /* options.extra_facilities was given: *_before, *_gained are set */
+    const pc_layer *extra_facilities;       /* borrowed options.extra_facilities (NULL without) */
+    size_t n_facilities_added[PC_MAX_CATEGORIES]; /* usable extra facilities per category (in n_facilities too) */
 
     /* The network (network mode) */
     uint32_t n_nodes, n_edges, n_components;
@@ -108,6 +121,9 @@ typedef struct pc_coverage_result {
     unsigned char *flags; /* n_residents: PC_COVERAGE_* bits */
     int *unit_of;         /* n_residents: structure unit index, -1 */
     int *subdistrict_of;  /* n_residents: subdistrict index, -1 */
+    unsigned char *flags_before; /* n_residents: PC_COVERAGE_LEVEL_BIT before the extra facilities (has_before) */
+    unsigned char *gained;       /* n_residents * profile.n_categories: 1 where the category is in reach now and
+                                    was not without the extra facilities (NULL without has_before) */
 
     /* Service areas: owned polygons, NULL when not built (options.service_areas 0, or no facility) */
     GEOSGeometry *service_area[PC_MAX_CATEGORIES];
@@ -132,7 +148,9 @@ json_object *pc_coverage_to_json(const pc_plan *plan, const pc_coverage_result *
 
 /**
  * Add the layers coverage_units, coverage_subdistricts (when present), coverage_residents,
- * service_areas and coverage_gaps to an open writer. service_areas holds one row per category and
+ * service_areas and coverage_gaps to an open writer. With extra facilities (has_before) the unit
+ * layers also hold covN_before and gainN_pop per level, the residents 'gained' (categories and
+ * levels newly in reach), and the layer added_facilities holds the extra facilities. service_areas holds one row per category and
  * per level only when the run had options.service_areas set (categories without a facility get an
  * empty row).
  */

@@ -1118,6 +1118,12 @@ double pc_graph_search_node_m(const pc_graph_search *s, uint32_t node)
     return node < s->g->n_nodes ? s->dist[node] : INFINITY;
 }
 
+const uint32_t *pc_graph_search_reached(const pc_graph_search *s, size_t *n_out)
+{
+    *n_out = s->n_touched;
+    return s->touched;
+}
+
 /* The sources on edge e: [*first, *last) of s->src. */
 static void sources_on_edge(const pc_graph_search *s, uint32_t e, size_t *first, size_t *last)
 {
@@ -1559,5 +1565,49 @@ done:
     free(piece);
     free(used);
     free(partner);
+    return out;
+}
+
+GEOSGeometry *pc_graph_pieces_buffer(pc_ctx *ctx, const pc_graph *g, const pc_graph_pieces *pieces, double buffer_m)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    if (!(buffer_m > 0) || !isfinite(buffer_m)) {
+        pc_error_plain(ctx, PC_ERR_ARG, "service areas: the street buffer must be a positive number of metres, not %g",
+                       buffer_m);
+        return NULL;
+    }
+    if (pieces->n == 0)
+        return GEOSGeom_createEmptyPolygon_r(geos);
+    GEOSGeometry *lines = pc_graph_pieces_lines(ctx, g, pieces);
+    if (!lines)
+        return NULL;
+    int n = GEOSGetNumGeometries_r(geos, lines);
+    GEOSGeometry **parts = malloc((n > 0 ? (size_t)n : 1) * sizeof *parts);
+    GEOSGeometry *out = NULL;
+    int made = 0;
+    if (!parts) {
+        GEOSGeom_destroy_r(geos, lines);
+        pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory buffering service areas");
+        return NULL;
+    }
+    for (; made < n; made++) {
+        parts[made] = GEOSBufferWithStyle_r(geos, GEOSGetGeometryN_r(geos, lines, made), buffer_m, 4,
+                                            GEOSBUF_CAP_ROUND, GEOSBUF_JOIN_ROUND, 5.0);
+        if (!parts[made])
+            break;
+    }
+    GEOSGeom_destroy_r(geos, lines);
+    if (made == n) {
+        GEOSGeometry *collection = GEOSGeom_createCollection_r(geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+        made = collection ? 0 : made; /* the collection owns the parts */
+        out = collection ? GEOSUnaryUnion_r(geos, collection) : NULL;
+        if (collection)
+            GEOSGeom_destroy_r(geos, collection);
+    }
+    for (int k = 0; k < made; k++)
+        GEOSGeom_destroy_r(geos, parts[k]);
+    free(parts);
+    if (!out)
+        pc_error_plain(ctx, PC_ERR_GEOM, "cannot build a service-area polygon (%s)", pc_ctx_geos_message(ctx));
     return out;
 }

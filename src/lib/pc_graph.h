@@ -119,6 +119,13 @@ pc_status pc_graph_search_run(pc_ctx *ctx, pc_graph_search *search, const pc_att
 double pc_graph_search_node_m(const pc_graph_search *search, uint32_t node);
 
 /**
+ * The nodes the last run reached (a distance within the cutoff), in no particular order; *n_out
+ * gets their number. Borrowed: valid until the next run or pc_graph_search_destroy. With the
+ * sources' own edges, their incident edges hold every point the run can reach.
+ */
+const uint32_t *pc_graph_search_reached(const pc_graph_search *search, size_t *n_out);
+
+/**
  * Walking distance from the nearest source to an attached point: its access leg, then along its
  * edge to either end (or straight to a source on the same edge). INFINITY beyond the cutoff or
  * when the point is not attached.
@@ -160,5 +167,14 @@ pc_status pc_graph_pieces_intersect(pc_ctx *ctx, pc_graph_pieces *acc, const pc_
  * crossing many junctions is one line. NULL on error (ctx set).
  */
 GEOSGeometry *pc_graph_pieces_lines(pc_ctx *ctx, const pc_graph *graph, const pc_graph_pieces *pieces);
+
+/**
+ * The pieces buffered by buffer_m (> 0) as one polygonal geometry: the strokes of
+ * pc_graph_pieces_lines, each buffered on its own (round caps and joins, 4 segments per quarter
+ * circle), then unioned (cascaded), many times faster than buffering the whole MultiLineString at
+ * once. No pieces give an empty polygon. Caller owns (GEOSGeom_destroy_r); NULL on error (ctx set).
+ */
+GEOSGeometry *pc_graph_pieces_buffer(pc_ctx *ctx, const pc_graph *graph, const pc_graph_pieces *pieces,
+                                     double buffer_m);
 
 #endif

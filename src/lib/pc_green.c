@@ -1,4 +1,4 @@
-/* pc_green.c: park green space per person (union of parks per unit) and park service-radius coverage. */
+/* pc_green.c: park green space per person (union of parks per unit) and park service coverage (radius or network). */
 #include "pc_green.h"
 #include "pc_geom.h"
 #include "pc_units.h"
@@ -242,6 +242,10 @@ typedef struct green_state {
     const GEOSPreparedGeometry **prepared; /* per park, NULL when it serves none */
     tree_item *items;                      /* per park */
     double max_radius_m;
+    /* Network mode, per resident (NULL in radius mode) */
+    unsigned char *net_covered; /* within a tier's radius of one of its parks' access points, on foot */
+    unsigned char *unreachable; /* no street within max_access_m */
+    double *walk_m;             /* on foot to the nearest access point of any serving park; INFINITY when none */
 } green_state;
 
 static void state_free(green_state *g)
@@ -266,6 +270,9 @@ static void state_free(green_state *g)
                 GEOSPreparedGeom_destroy_r(geos, g->prepared[i]);
     free(g->prepared);
     free(g->items);
+    free(g->net_covered);
+    free(g->unreachable);
+    free(g->walk_m);
 }
 
 static void row_init(pc_green_row *row)
@@ -377,8 +384,8 @@ done:
     return st;
 }
 
-/* Service areas: each serving park buffered by its radius, unioned per tier; then the covered residential area. */
-static pc_status build_service_areas(green_state *g, const pc_layer *residents)
+/* Radius service areas: each serving park buffered by its radius, unioned per tier (tier->geom). */
+static pc_status build_radius_areas(green_state *g)
 {
     pc_ctx *ctx = g->ctx;
     GEOSContextHandle_t geos = pc_ctx_geos(ctx);
@@ -386,9 +393,7 @@ static pc_status build_service_areas(green_state *g, const pc_layer *residents)
     const pc_layer *parks = r->parks;
     pc_status st = PC_OK;
     GEOSGeometry **buffers = calloc(parks->n ? parks->n : 1, sizeof *buffers);
-    GEOSGeometry **members = calloc(parks->n + r->n_tiers + 1, sizeof *members);
-    GEOSGeometry **homes = NULL;
-    GEOSGeometry *region = NULL, *served = NULL, *covered = NULL;
+    GEOSGeometry **members = calloc(parks->n + 1, sizeof *members);
     if (!buffers || !members) {
         st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
         goto done;
@@ -417,6 +422,26 @@ static pc_status build_service_areas(green_state *g, const pc_layer *residents)
         if ((st = pc_ctx_check_cancel(ctx)))
             goto done;
     }
+done:
+    if (buffers)
+        for (size_t i = 0; i < parks->n; i++)
+            if (buffers[i])
+                GEOSGeom_destroy_r(geos, buffers[i]);
+    free(buffers);
+    free(members);
+    return st;
+}
+
+/* The area coverage: the residential (or built-up, or unit) area, and of it what lies in some tier's service area. */
+static pc_status build_area_coverage(green_state *g, const pc_layer *residents)
+{
+    pc_ctx *ctx = g->ctx;
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    pc_green_result *r = g->r;
+    pc_status st = PC_OK;
+    GEOSGeometry *members[PC_MAX_PARK_TIERS];
+    GEOSGeometry **homes = NULL;
+    GEOSGeometry *region = NULL, *served = NULL, *covered = NULL;
 
     /* The denominator: residential polygons when the residents are polygons, else built-up, else the units. */
     size_t n_polygons = 0;
@@ -471,19 +496,482 @@ done:
         GEOSGeom_destroy_r(geos, served);
     if (region)
         GEOSGeom_destroy_r(geos, region);
-    if (buffers)
-        for (size_t i = 0; i < parks->n; i++)
-            if (buffers[i])
-                GEOSGeom_destroy_r(geos, buffers[i]);
-    free(buffers);
-    free(members);
     free(homes);
+    return st;
+}
+
+/* ---------------------------------------------------------------- network mode */
+
+/* Append an access point to r->access (cap tracks its room). Returns 0 when out of memory. */
+static int access_push(pc_green_result *r, size_t *cap, size_t park, pc_green_access_kind kind, double x, double y,
+                       const pc_attachment *at)
+{
+    if (r->n_access == *cap) {
+        size_t grown_cap = *cap ? 2 * *cap : 256;
+        pc_green_access *grown = realloc(r->access, grown_cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        r->access = grown;
+        *cap = grown_cap;
+    }
+    r->access[r->n_access++] = (pc_green_access){park, kind, x, y, *at, 0};
+    return 1;
+}
+
+/* Order of the access points: by park, street crossings first, then as found (seq). */
+typedef struct access_sort {
+    pc_green_access a;
+    size_t seq;
+} access_sort;
+
+static int access_cmp(const void *x, const void *y)
+{
+    const access_sort *p = x, *q = y;
+    if (p->a.park != q->a.park)
+        return p->a.park < q->a.park ? -1 : 1;
+    if (p->a.kind != q->a.kind)
+        return p->a.kind < q->a.kind ? -1 : 1;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+static pc_status sort_access(pc_ctx *ctx, pc_green_result *r)
+{
+    access_sort *tmp = malloc((r->n_access ? r->n_access : 1) * sizeof *tmp);
+    if (!tmp)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory sorting park access points");
+    for (size_t k = 0; k < r->n_access; k++)
+        tmp[k] = (access_sort){r->access[k], k};
+    qsort(tmp, r->n_access, sizeof *tmp, access_cmp);
+    for (size_t k = 0; k < r->n_access; k++)
+        r->access[k] = tmp[k].a;
+    free(tmp);
+    return PC_OK;
+}
+
+/* The points of a (multi)point or (multi)line intersection: points, and the two ends of each line. */
+static pc_status crossing_points(pc_ctx *ctx, const GEOSGeometry *geom, double *xy, size_t cap, size_t *n)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    int type = GEOSGeomTypeId_r(geos, geom);
+    if (type == GEOS_POINT || type == GEOS_LINESTRING) {
+        if (GEOSisEmpty_r(geos, geom) != 0)
+            return PC_OK;
+        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(geos, geom);
+        unsigned size = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(geos, seq, &size))
+            return pc_error_plain(ctx, PC_ERR_GEOM, "cannot read a street crossing (%s)", pc_ctx_geos_message(ctx));
+        unsigned ends[2] = {0, size ? size - 1 : 0};
+        for (int k = 0; k < (type == GEOS_POINT ? 1 : 2) && size > 0; k++) {
+            if (*n == cap)
+                return PC_OK; /* callers size cap generously; more crossings of one street piece add nothing */
+            if (!GEOSCoordSeq_getXY_r(geos, seq, ends[k], &xy[2 * *n], &xy[2 * *n + 1]))
+                return pc_error_plain(ctx, PC_ERR_GEOM, "cannot read a street crossing (%s)",
+                                      pc_ctx_geos_message(ctx));
+            (*n)++;
+        }
+        return PC_OK;
+    }
+    int parts = GEOSGetNumGeometries_r(geos, geom);
+    for (int k = 0; k < parts; k++) {
+        pc_status st = crossing_points(ctx, GEOSGetGeometryN_r(geos, geom, k), xy, cap, n);
+        if (st)
+            return st;
+    }
+    return PC_OK;
+}
+
+/*
+ * Access points of kind STREET: where an edge of the network crosses or touches the edge of a park
+ * that serves a radius. One pass over the edges, each tested against an STRtree of the parks'
+ * boundaries (prepared), so only edges near a park are intersected.
+ */
+static pc_status street_crossings(green_state *g, const pc_graph *graph, size_t *cap)
+{
+    pc_ctx *ctx = g->ctx;
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    pc_green_result *r = g->r;
+    const pc_layer *parks = r->parks;
+    pc_status st = PC_OK;
+    GEOSGeometry **boundary = calloc(parks->n ? parks->n : 1, sizeof *boundary);
+    const GEOSPreparedGeometry **prepared = calloc(parks->n ? parks->n : 1, sizeof *prepared);
+    size_t *ids = malloc((parks->n ? parks->n : 1) * sizeof *ids);
+    GEOSSTRtree *tree = GEOSSTRtree_create_r(geos, 10);
+    GEOSGeometry *line = NULL, *cut = NULL;
+    candidates c = {0, 0, NULL, 0};
+    enum { MAX_POINTS = 64 };
+    double xy[2 * MAX_POINTS];
+    if (!boundary || !prepared || !ids || !tree) {
+        st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory indexing the park edges");
+        goto done;
+    }
+    for (size_t i = 0; i < parks->n; i++) {
+        if (r->park_radius_m[i] <= 0)
+            continue;
+        boundary[i] = GEOSBoundary_r(geos, parks->geoms[i]);
+        prepared[i] = boundary[i] ? GEOSPrepare_r(geos, boundary[i]) : NULL;
+        if (!prepared[i]) {
+            st = pc_error(ctx, PC_ERR_GEOM, parks->source, parks->layer_name, parks->fids[i], NULL,
+                          "cannot take the park's edge (%s)", pc_ctx_geos_message(ctx));
+            goto done;
+        }
+        ids[i] = i;
+        GEOSSTRtree_insert_r(geos, tree, parks->geoms[i], &ids[i]);
+    }
+    for (uint32_t e = 0; e < graph->n_edges; e++) {
+        uint32_t c0 = graph->edge_coord[e], c1 = graph->edge_coord[e + 1];
+        GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(geos, graph->coord_xy + 2 * (size_t)c0, c1 - c0, 0, 0);
+        line = seq ? GEOSGeom_createLineString_r(geos, seq) : NULL;
+        if (!line) {
+            st = pc_error_plain(ctx, PC_ERR_GEOM, "cannot copy a street edge (%s)", pc_ctx_geos_message(ctx));
+            goto done;
+        }
+        c.n = 0;
+        GEOSSTRtree_query_r(geos, tree, line, collect_candidate, &c);
+        if (c.failed) {
+            st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory querying the park edges");
+            goto done;
+        }
+        for (size_t k = 0; k < c.n; k++) {
+            size_t i = c.ids[k];
+            char hit = GEOSPreparedIntersects_r(geos, prepared[i], line);
+            if (hit == 2) {
+                st = pc_error_plain(ctx, PC_ERR_GEOM, "GEOS predicate failed (%s)", pc_ctx_geos_message(ctx));
+                goto done;
+            }
+            if (!hit)
+                continue;
+            if (!(cut = GEOSIntersection_r(geos, boundary[i], line))) {
+                st = pc_error(ctx, PC_ERR_GEOM, parks->source, parks->layer_name, parks->fids[i], NULL,
+                              "cannot intersect the park's edge with a street (%s)", pc_ctx_geos_message(ctx));
+                goto done;
+            }
+            size_t n = 0;
+            if ((st = crossing_points(ctx, cut, xy, MAX_POINTS, &n)))
+                goto done;
+            GEOSGeom_destroy_r(geos, cut);
+            cut = NULL;
+            for (size_t p = 0; p < n; p++) {
+                GEOSGeometry *point = pc_geom_point(ctx, xy[2 * p], xy[2 * p + 1]);
+                double offset = point ? GEOSProject_r(geos, line, point) : -1;
+                if (point)
+                    GEOSGeom_destroy_r(geos, point);
+                if (!(offset >= 0)) {
+                    st = pc_error_plain(ctx, PC_ERR_GEOM, "cannot place a park access point on its street (%s)",
+                                        pc_ctx_geos_message(ctx));
+                    goto done;
+                }
+                pc_attachment at = {e, fmin(offset, graph->edge_len_m[e]), 0.0};
+                if (!access_push(r, cap, i, PC_GREEN_ACCESS_STREET, xy[2 * p], xy[2 * p + 1], &at)) {
+                    st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory collecting park access points");
+                    goto done;
+                }
+                r->n_access_street++;
+            }
+        }
+        GEOSGeom_destroy_r(geos, line);
+        line = NULL;
+        if ((e & 16383) == 16383 && (st = pc_ctx_check_cancel(ctx)))
+            goto done;
+    }
+done:
+    if (cut)
+        GEOSGeom_destroy_r(geos, cut);
+    if (line)
+        GEOSGeom_destroy_r(geos, line);
+    free(c.ids);
+    if (tree)
+        GEOSSTRtree_destroy_r(geos, tree);
+    for (size_t i = 0; prepared && i < parks->n; i++)
+        if (prepared[i])
+            GEOSPreparedGeom_destroy_r(geos, prepared[i]);
+    for (size_t i = 0; boundary && i < parks->n; i++)
+        if (boundary[i])
+            GEOSGeom_destroy_r(geos, boundary[i]);
+    free(ids);
+    free((void *)prepared);
+    free(boundary);
+    return st;
+}
+
+/* Growable arrays of edge points: x, y and the park they belong to. */
+typedef struct edge_points {
+    size_t n, cap;
+    double *x, *y;
+    size_t *park;
+} edge_points;
+
+static void edge_points_free(edge_points *p)
+{
+    free(p->x);
+    free(p->y);
+    free(p->park);
+    memset(p, 0, sizeof *p);
+}
+
+static int edge_points_push(edge_points *p, double x, double y, size_t park)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 1024;
+        double *gx = realloc(p->x, cap * sizeof *gx);
+        if (gx)
+            p->x = gx;
+        double *gy = realloc(p->y, cap * sizeof *gy);
+        if (gy)
+            p->y = gy;
+        size_t *gp = realloc(p->park, cap * sizeof *gp);
+        if (gp)
+            p->park = gp;
+        if (!gx || !gy || !gp)
+            return 0;
+        p->cap = cap;
+    }
+    p->x[p->n] = x;
+    p->y[p->n] = y;
+    p->park[p->n] = park;
+    p->n++;
+    return 1;
+}
+
+/* Points along the rings of a (multi)polygon: every vertex, and between two vertices at most spacing_m apart. */
+static pc_status sample_edge(pc_ctx *ctx, const GEOSGeometry *geom, size_t park, double spacing_m, edge_points *out)
+{
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    int type = GEOSGeomTypeId_r(geos, geom);
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(geos, geom);
+        for (int k = 0; k < n; k++) {
+            pc_status st = sample_edge(ctx, GEOSGetGeometryN_r(geos, geom, k), park, spacing_m, out);
+            if (st)
+                return st;
+        }
+        return PC_OK;
+    }
+    if (type != GEOS_POLYGON || GEOSisEmpty_r(geos, geom) != 0)
+        return PC_OK;
+    int n_holes = GEOSGetNumInteriorRings_r(geos, geom);
+    for (int ring_i = -1; ring_i < n_holes; ring_i++) {
+        const GEOSGeometry *ring =
+            ring_i < 0 ? GEOSGetExteriorRing_r(geos, geom) : GEOSGetInteriorRingN_r(geos, geom, ring_i);
+        const GEOSCoordSequence *seq = ring ? GEOSGeom_getCoordSeq_r(geos, ring) : NULL;
+        unsigned size = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(geos, seq, &size))
+            return pc_error_plain(ctx, PC_ERR_GEOM, "cannot read a park's edge (%s)", pc_ctx_geos_message(ctx));
+        double *xy = malloc(((size_t)size + 1) * 2 * sizeof *xy);
+        if (!xy)
+            return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory reading a park's edge");
+        if (size > 0 && !GEOSCoordSeq_copyToBuffer_r(geos, seq, xy, 0, 0)) {
+            free(xy);
+            return pc_error_plain(ctx, PC_ERR_GEOM, "cannot read a park's edge (%s)", pc_ctx_geos_message(ctx));
+        }
+        /* A closed ring: the last vertex repeats the first and is not sampled twice. */
+        for (unsigned v = 0; v + 1 < size; v++) {
+            double ax = xy[2 * v], ay = xy[2 * v + 1], bx = xy[2 * v + 2], by = xy[2 * v + 3];
+            double len = hypot(bx - ax, by - ay);
+            double steps = ceil(len / spacing_m);
+            long k_max = steps < 1 ? 1 : steps > 1e6 ? 1000000 : (long)steps;
+            for (long k = 0; k < k_max; k++) {
+                double t = (double)k / (double)k_max;
+                if (!edge_points_push(out, ax + t * (bx - ax), ay + t * (by - ay), park)) {
+                    free(xy);
+                    return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory sampling the park edges");
+                }
+            }
+        }
+        free(xy);
+    }
+    return PC_OK;
+}
+
+/* Access points of kind EDGE: points along each serving park's edge, attached to the nearest street. */
+static pc_status edge_access(green_state *g, const pc_graph *graph, double max_access_m, size_t *cap)
+{
+    pc_ctx *ctx = g->ctx;
+    pc_green_result *r = g->r;
+    const pc_layer *parks = r->parks;
+    edge_points pts = {0, 0, NULL, NULL, NULL};
+    pc_attachment *at = NULL;
+    pc_status st = PC_OK;
+    for (size_t i = 0; i < parks->n; i++)
+        if (r->park_radius_m[i] > 0 &&
+            (st = sample_edge(ctx, parks->geoms[i], i, g->opts->access_spacing_m, &pts)))
+            goto done;
+    at = malloc((pts.n ? pts.n : 1) * sizeof *at);
+    if (!at) {
+        st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory attaching %zu park edge points", pts.n);
+        goto done;
+    }
+    if ((st = pc_graph_attach_points(ctx, graph, pts.n, pts.x, pts.y, max_access_m, at)))
+        goto done;
+    for (size_t k = 0; k < pts.n; k++)
+        if (at[k].edge != PC_GRAPH_NONE &&
+            !access_push(r, cap, pts.park[k], PC_GREEN_ACCESS_EDGE, pts.x[k], pts.y[k], &at[k])) {
+            st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory collecting park access points");
+            goto done;
+        }
+done:
+    free(at);
+    edge_points_free(&pts);
+    return st;
+}
+
+/*
+ * A tier's network service area: the reachable street pieces buffered by area_buffer_m, with the
+ * tier's parks, clipped to the tier's radius service area (tier->geom, replaced). Caller keeps pieces.
+ */
+static pc_status network_tier_area(green_state *g, const pc_graph *graph, size_t t, const pc_graph_pieces *pieces)
+{
+    pc_ctx *ctx = g->ctx;
+    GEOSContextHandle_t geos = pc_ctx_geos(ctx);
+    pc_green_result *r = g->r;
+    pc_green_tier *tier = &r->tiers[t];
+    const pc_layer *parks = r->parks;
+    pc_status st = PC_OK;
+    GEOSGeometry *streets = NULL, *joined = NULL, *clipped = NULL;
+    GEOSGeometry **members = malloc((parks->n + 1) * sizeof *members);
+    if (!members)
+        return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+    if (!(streets = pc_graph_pieces_buffer(ctx, graph, pieces, g->opts->area_buffer_m))) {
+        st = pc_ctx_status(ctx) ? pc_ctx_status(ctx) : PC_ERR_GEOM;
+        goto done;
+    }
+    size_t n = 0;
+    members[n++] = streets;
+    for (size_t i = 0; i < parks->n; i++)
+        if (g->tier_of[i] == (int)t && r->park_radius_m[i] > 0)
+            members[n++] = parks->geoms[i];
+    if (!(joined = pc_geom_union_all(ctx, members, n))) {
+        st = pc_ctx_status(ctx) ? pc_ctx_status(ctx) : pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (!(clipped = GEOSIntersection_r(geos, joined, tier->geom))) {
+        st = pc_error_plain(ctx, PC_ERR_GEOM, "cannot clip the network service area of parks >= %.0f m2 (%s)",
+                            tier->min_area_m2, pc_ctx_geos_message(ctx));
+        goto done;
+    }
+    GEOSGeom_destroy_r(geos, tier->geom);
+    tier->geom = clipped;
+done:
+    if (joined)
+        GEOSGeom_destroy_r(geos, joined);
+    if (streets)
+        GEOSGeom_destroy_r(geos, streets);
+    free(members);
+    return st;
+}
+
+/*
+ * Network mode (see pc_green_mode): attach residents and park access points to the walking network,
+ * one bounded search per tier, then one unbounded search for the walking distance of the uncovered.
+ * Fills g->net_covered, g->walk_m, g->unreachable and the tiers' service areas.
+ */
+static pc_status network_cover(green_state *g, pc_plan *plan, const pc_layer *residents)
+{
+    pc_ctx *ctx = g->ctx;
+    pc_green_result *r = g->r;
+    const pc_layer *parks = r->parks;
+    const pc_profile *profile = g->profile;
+    pc_status st = PC_OK;
+    pc_graph *graph = NULL;
+    pc_graph_search *search = NULL;
+    pc_attachment *res_at = NULL, *sources = NULL;
+    size_t *park_access = NULL;
+    pc_graph_pieces pieces = PC_GRAPH_PIECES_INIT;
+    size_t cap = 0, n = residents->n;
+
+    if (!pc_plan_has(plan, PC_ROLE_STREETS))
+        return pc_error(ctx, PC_ERR_DATA, pc_plan_path(plan), "streets", PC_NO_FID, NULL,
+                        "green --mode network walks along the streets, and the plan has no 'streets' layer; add one "
+                        "(or map one in a plan file) or use --mode radius");
+    if ((st = pc_plan_load(ctx, plan, PC_ROLE_STREETS, 0)) ||
+        (st = pc_graph_build(ctx, &graph, pc_plan_layer(plan, PC_ROLE_STREETS), profile)))
+        return st;
+    r->n_nodes = graph->n_nodes;
+    r->n_edges = graph->n_edges;
+    r->n_components = graph->n_components;
+    r->network = graph->stats;
+    if (graph->n_edges == 0)
+        pc_ctx_warn(ctx, "the streets layer gives no walkable street (all %zu lines excluded or degenerate); only "
+                    "residents inside a park are covered in network mode (try --mode radius)", graph->stats.n_lines);
+
+    res_at = malloc((n ? n : 1) * sizeof *res_at);
+    g->net_covered = calloc(n ? n : 1, 1);
+    g->unreachable = calloc(n ? n : 1, 1);
+    g->walk_m = malloc((n ? n : 1) * sizeof *g->walk_m);
+    park_access = calloc(parks->n ? parks->n : 1, sizeof *park_access);
+    if (!res_at || !g->net_covered || !g->unreachable || !g->walk_m || !park_access) {
+        st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory attaching %zu residents to the streets", n);
+        goto done;
+    }
+    if ((st = pc_graph_attach_points(ctx, graph, n, residents->x, residents->y, profile->max_access_m, res_at)))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        g->unreachable[i] = res_at[i].edge == PC_GRAPH_NONE;
+
+    if ((st = street_crossings(g, graph, &cap)) || (st = edge_access(g, graph, profile->max_access_m, &cap)) ||
+        (st = sort_access(ctx, r)))
+        goto done;
+    for (size_t k = 0; k < r->n_access; k++) {
+        park_access[r->access[k].park]++;
+        r->access[k].street_fid = graph->edge_fid[r->access[k].at.edge];
+    }
+    for (size_t i = 0; i < parks->n; i++)
+        if (r->park_radius_m[i] > 0 && park_access[i] == 0)
+            r->n_parks_unreached++;
+    if (r->n_parks_unreached > 0)
+        pc_ctx_warn(ctx, "%zu of the %zu parks that serve a radius have no street within %.0f m (max_access_m) of "
+                    "their edge; they serve nobody in network mode", r->n_parks_unreached, r->n_parks_serving,
+                    profile->max_access_m);
+
+    sources = malloc((r->n_access ? r->n_access : 1) * sizeof *sources);
+    if (!sources) {
+        st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory for the park access points");
+        goto done;
+    }
+    if ((st = pc_graph_search_create(ctx, &search, graph)))
+        goto done;
+    for (size_t t = 0; t < r->n_tiers; t++) {
+        pc_green_tier *tier = &r->tiers[t];
+        if (!tier->geom)
+            continue; /* no park serves this tier's radius */
+        size_t n_src = 0;
+        for (size_t k = 0; k < r->n_access; k++)
+            if (g->tier_of[r->access[k].park] == (int)t)
+                sources[n_src++] = r->access[k].at;
+        if ((st = pc_graph_search_run(ctx, search, sources, n_src, tier->radius_m)))
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            if (!g->net_covered[i] && pc_graph_search_distance_m(search, &res_at[i]) <= tier->radius_m)
+                g->net_covered[i] = 1;
+        if ((st = pc_graph_search_pieces(ctx, search, &pieces)))
+            goto done;
+        tier->reach_m = pc_graph_pieces_length_m(&pieces);
+        if ((st = network_tier_area(g, graph, t, &pieces)))
+            goto done;
+        if ((st = pc_ctx_progress(ctx, 0.25 + 0.2 * (double)(t + 1) / (double)r->n_tiers,
+                                  "green: park access along the street network")))
+            goto done;
+    }
+    /* The walk to the nearest serving park of any tier, for the map of who lives too far. */
+    for (size_t k = 0; k < r->n_access; k++)
+        sources[k] = r->access[k].at;
+    if ((st = pc_graph_search_run(ctx, search, sources, r->n_access, INFINITY)))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        g->walk_m[i] = pc_graph_search_distance_m(search, &res_at[i]);
+done:
+    pc_graph_pieces_free(&pieces);
+    pc_graph_search_destroy(search);
+    free(park_access);
+    free(sources);
+    free(res_at);
+    pc_graph_destroy(graph);
     return st;
 }
 
 typedef struct cover_query {
     green_state *g;
     const GEOSGeometry *point;
+    int inside_only; /* network mode: only a park the point lies in or on covers it here */
     int covered;
     int failed;
 } cover_query;
@@ -494,8 +982,10 @@ static void cover_visit(void *item, void *userdata)
     if (q->covered || q->failed)
         return;
     const tree_item *it = item;
-    char within = GEOSPreparedDistanceWithin_r(pc_ctx_geos(q->g->ctx), q->g->prepared[it->park], q->point,
-                                               q->g->r->park_radius_m[it->park]);
+    GEOSContextHandle_t geos = pc_ctx_geos(q->g->ctx);
+    char within = q->inside_only ? GEOSPreparedIntersects_r(geos, q->g->prepared[it->park], q->point)
+                                 : GEOSPreparedDistanceWithin_r(geos, q->g->prepared[it->park], q->point,
+                                                                q->g->r->park_radius_m[it->park]);
     if (within == 2)
         q->failed = 1;
     else if (within == 1)
@@ -515,7 +1005,7 @@ static int nearest_distance(const void *a, const void *b, double *distance, void
     return GEOSDistance_r(pc_ctx_geos(q->g->ctx), q->g->r->parks->geoms[park->park], q->point, distance);
 }
 
-/* Residents: units, population, and whether some park's service radius reaches them. */
+/* Residents: units, population, and whether some park serves them (by radius, or on foot in network mode). */
 static pc_status cover_residents(green_state *g, const pc_layer *residents)
 {
     pc_ctx *ctx = g->ctx;
@@ -564,18 +1054,24 @@ static pc_status cover_residents(green_state *g, const pc_layer *residents)
                                  subdistrict_of[i] >= 0 ? &r->subdistricts[subdistrict_of[i]] : NULL};
         if (!rows[1])
             r->pop_outside_units += pop;
-        int covered = 0;
-        if (r->n_parks_serving > 0) {
+        int network = g->net_covered != NULL;
+        int covered = network && g->net_covered[i];
+        if (network && g->unreachable[i]) {
+            r->n_unreachable++;
+            r->pop_unreachable += pop;
+        }
+        if (r->n_parks_serving > 0 && !covered) {
             point = pc_geom_point(ctx, x, y);
-            window = point ? GEOSGeom_createRectangle_r(geos, x - g->max_radius_m, y - g->max_radius_m,
-                                                        x + g->max_radius_m, y + g->max_radius_m)
-                           : NULL;
-            if (!window) {
+            /* Network mode asks only for the parks the point is in: their envelopes hold the point. */
+            window = point && !network ? GEOSGeom_createRectangle_r(geos, x - g->max_radius_m, y - g->max_radius_m,
+                                                                    x + g->max_radius_m, y + g->max_radius_m)
+                                       : NULL;
+            if (!point || (!network && !window)) {
                 st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
                 goto done;
             }
-            cover_query q = {g, point, 0, 0};
-            GEOSSTRtree_query_r(geos, g->serving_tree, window, cover_visit, &q);
+            cover_query q = {g, point, network, 0, 0};
+            GEOSSTRtree_query_r(geos, g->serving_tree, network ? point : window, cover_visit, &q);
             if (q.failed) {
                 st = pc_error(ctx, PC_ERR_GEOM, residents->source, residents->layer_name, residents->fids[i], NULL,
                               "distance to a park failed (%s)", pc_ctx_geos_message(ctx));
@@ -598,7 +1094,13 @@ static pc_status cover_residents(green_state *g, const pc_layer *residents)
             u->subdistrict = subdistrict_of[i];
             u->nearest_park_m = INFINITY;
             u->nearest_park = -1;
+            u->nearest_park_walk_m = network ? g->walk_m[i] : NAN;
+            u->unreachable = network && g->unreachable[i];
             if (r->n_parks_serving > 0) {
+                if (!point && !(point = pc_geom_point(ctx, x, y))) {
+                    st = pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+                    goto done;
+                }
                 nearest_query nq = {g, point};
                 const tree_item *best = GEOSSTRtree_nearest_generic_r(geos, g->serving_tree, query_item, point,
                                                                       nearest_distance, &nq);
@@ -650,13 +1152,13 @@ pc_status pc_green_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, co
     if (!opts)
         opts = &defaults;
     *out = NULL;
-    if (opts->mode == PC_GREEN_NETWORK)
-        return pc_error(ctx, PC_ERR_ARG, pc_plan_path(plan), NULL, PC_NO_FID, NULL,
-                        "--mode network is not available yet for green (the walking network has not landed); "
-                        "use --mode radius");
-    if (opts->mode != PC_GREEN_RADIUS || opts->quadsegs < 1)
-        return pc_error_plain(ctx, PC_ERR_ARG, "green: bad options (mode %d, quadsegs %d)", (int)opts->mode,
-                              opts->quadsegs);
+    if ((opts->mode != PC_GREEN_RADIUS && opts->mode != PC_GREEN_NETWORK) || opts->quadsegs < 1 ||
+        !(opts->area_buffer_m > 0) || !isfinite(opts->area_buffer_m) || !(opts->access_spacing_m > 0) ||
+        !isfinite(opts->access_spacing_m))
+        return pc_error_plain(ctx, PC_ERR_ARG,
+                              "green: bad options (mode %d, quadsegs %d, area_buffer_m %g, access_spacing_m %g); "
+                              "quadsegs must be at least 1 and the distances positive",
+                              (int)opts->mode, opts->quadsegs, opts->area_buffer_m, opts->access_spacing_m);
     pc_status st;
     if ((st = pc_plan_load(ctx, plan, PC_ROLE_STRUCTURE, PC_FIELD_BIT(PC_FIELD_NAME))) ||
         (st = pc_plan_load(ctx, plan, PC_ROLE_PARKS, 0)) ||
@@ -687,6 +1189,11 @@ pc_status pc_green_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, co
     g.r = r;
     r->mode = opts->mode;
     r->area_basis = "structure";
+    if (opts->mode == PC_GREEN_NETWORK) {
+        r->area_buffer_m = opts->area_buffer_m;
+        r->access_spacing_m = opts->access_spacing_m;
+        r->max_access_m = profile->max_access_m;
+    }
     r->target_park_m2_per_person = profile->target_park_m2_per_person;
     r->gb_park_m2_per_person = profile->gb_park_m2_per_person;
     r->gb_park_service_coverage = profile->gb_park_service_coverage;
@@ -755,7 +1262,15 @@ pc_status pc_green_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, co
 
     if ((st = pc_ctx_progress(ctx, 0.2, "green: park service areas")))
         goto done;
-    if ((st = build_service_areas(&g, residents)))
+    if ((st = build_radius_areas(&g)))
+        goto done;
+    if (opts->mode == PC_GREEN_NETWORK) {
+        if ((st = pc_ctx_progress(ctx, 0.25, "green: park access along the street network")))
+            goto done;
+        if ((st = network_cover(&g, plan, residents)))
+            goto done;
+    }
+    if ((st = build_area_coverage(&g, residents)))
         goto done;
     if ((st = pc_ctx_progress(ctx, 0.5, "green: residents and park service radii")))
         goto done;
@@ -817,6 +1332,7 @@ void pc_green_result_destroy(pc_ctx *ctx, pc_green_result *r)
     free(r->park_area_m2);
     free(r->park_radius_m);
     free(r->uncovered);
+    free(r->access);
     free(r);
 }
 
@@ -886,6 +1402,8 @@ json_object *pc_green_to_json(const pc_plan *plan, const pc_green_result *r)
         json_object_object_add(o, "radius_m", json_round(r->tiers[t].radius_m, 1e-6));
         json_object_object_add(o, "parks", json_object_new_int64((int64_t)r->tiers[t].n_parks));
         json_object_object_add(o, "park_m2", json_round(r->tiers[t].park_m2, 0.01));
+        if (r->mode == PC_GREEN_NETWORK)
+            json_object_object_add(o, "reach_km", json_round(r->tiers[t].reach_m / 1e3, 1e-6));
         json_object_array_add(tiers, o);
     }
     json_object_object_add(targets, "park_tiers", tiers);
@@ -907,6 +1425,10 @@ json_object *pc_green_to_json(const pc_plan *plan, const pc_green_result *r)
         uncovered_pop += r->residents->pop[r->uncovered[k].resident];
     json_object_object_add(total, "uncovered_residents", json_object_new_int64((int64_t)r->n_uncovered));
     json_object_object_add(total, "uncovered_pop", json_round(uncovered_pop, 1e-3));
+    if (r->mode == PC_GREEN_NETWORK) {
+        json_object_object_add(total, "unreachable_residents", json_object_new_int64((int64_t)r->n_unreachable));
+        json_object_object_add(total, "unreachable_pop", json_round(r->pop_unreachable, 1e-3));
+    }
     json_object_object_add(root, "total", total);
 
     json_object *parks = json_object_new_object();
@@ -918,6 +1440,23 @@ json_object *pc_green_to_json(const pc_plan *plan, const pc_green_result *r)
     json_object_object_add(parks, "skipped_invalid", json_object_new_int64((int64_t)r->parks->n_skipped_invalid));
     json_object_object_add(parks, "skipped_empty", json_object_new_int64((int64_t)r->parks->n_skipped_empty));
     json_object_object_add(root, "parks", parks);
+
+    if (r->mode == PC_GREEN_NETWORK) {
+        json_object *net = json_object_new_object();
+        json_object_object_add(net, "nodes", json_object_new_int64(r->n_nodes));
+        json_object_object_add(net, "edges", json_object_new_int64(r->n_edges));
+        json_object_object_add(net, "components", json_object_new_int64(r->n_components));
+        json_object_object_add(net, "street_km", json_round(r->network.length_m / 1e3, 1e-6));
+        json_object_object_add(net, "lines", json_object_new_int64((int64_t)r->network.n_lines));
+        json_object_object_add(net, "lines_excluded", json_object_new_int64((int64_t)r->network.n_lines_excluded));
+        json_object_object_add(net, "max_access_m", json_round(r->max_access_m, 1e-6));
+        json_object_object_add(net, "access_spacing_m", json_round(r->access_spacing_m, 1e-6));
+        json_object_object_add(net, "area_buffer_m", json_round(r->area_buffer_m, 1e-6));
+        json_object_object_add(net, "access_points", json_object_new_int64((int64_t)r->n_access));
+        json_object_object_add(net, "access_points_street", json_object_new_int64((int64_t)r->n_access_street));
+        json_object_object_add(net, "parks_unreached", json_object_new_int64((int64_t)r->n_parks_unreached));
+        json_object_object_add(root, "network", net);
+    }
     return root;
 }
 
@@ -1020,9 +1559,11 @@ pc_status pc_green_write(pc_ctx *ctx, pc_writer *w, const pc_green_result *r)
         return st;
 
     const pc_field_def tier_fields[] = {{"min_area_m2", OFTReal}, {"radius_m", OFTReal}, {"parks", OFTInteger},
-                                        {"park_m2", OFTReal},     {"area_m2", OFTReal}};
+                                        {"park_m2", OFTReal},     {"area_m2", OFTReal},  {"mode", OFTString},
+                                        {"buffer_m", OFTReal},    {"reach_m", OFTReal}};
     OGRLayerH layer = NULL;
-    if ((st = pc_writer_layer(w, &layer, "park_service_areas", wkbMultiPolygon, tier_fields, 5)))
+    if ((st = pc_writer_layer(w, &layer, "park_service_areas", wkbMultiPolygon, tier_fields,
+                              (int)(sizeof tier_fields / sizeof *tier_fields))))
         return st;
     for (size_t t = 0; t < r->n_tiers; t++) {
         const pc_green_tier *tier = &r->tiers[t];
@@ -1036,6 +1577,9 @@ pc_status pc_green_write(pc_ctx *ctx, pc_writer *w, const pc_green_result *r)
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "parks"), (int)tier->n_parks);
         set_real(f, "park_m2", tier->park_m2);
         set_real(f, "area_m2", area);
+        set_str(f, "mode", pc_green_mode_name(r->mode));
+        set_real(f, "buffer_m", r->mode == PC_GREEN_NETWORK ? r->area_buffer_m : NAN);
+        set_real(f, "reach_m", r->mode == PC_GREEN_NETWORK ? tier->reach_m : NAN);
         GEOSGeometry *geom = as_multi(ctx, tier->geom);
         if (!geom) {
             OGR_F_Destroy(f);
@@ -1050,8 +1594,10 @@ pc_status pc_green_write(pc_ctx *ctx, pc_writer *w, const pc_green_result *r)
     const pc_field_def res_fields[] = {{"resident_fid", OFTInteger64}, {"pop", OFTReal},
                                        {"unit", OFTString},            {"subdistrict", OFTString},
                                        {"nearest_park", OFTString},    {"nearest_park_m", OFTReal},
-                                       {"nearest_park_radius_m", OFTReal}};
-    if ((st = pc_writer_layer(w, &layer, "park_uncovered_residents", wkbPoint, res_fields, 7)))
+                                       {"nearest_park_radius_m", OFTReal}, {"nearest_park_walk_m", OFTReal},
+                                       {"unreachable", OFTInteger}};
+    if ((st = pc_writer_layer(w, &layer, "park_uncovered_residents", wkbPoint, res_fields,
+                              (int)(sizeof res_fields / sizeof *res_fields))))
         return st;
     for (size_t k = 0; k < r->n_uncovered; k++) {
         const pc_green_uncovered *u = &r->uncovered[k];
@@ -1064,7 +1610,39 @@ pc_status pc_green_write(pc_ctx *ctx, pc_writer *w, const pc_green_result *r)
                                                         : NULL);
         set_real(f, "nearest_park_m", u->nearest_park_m);
         set_real(f, "nearest_park_radius_m", u->nearest_park >= 0 ? r->park_radius_m[u->nearest_park] : NAN);
+        set_real(f, "nearest_park_walk_m", u->nearest_park_walk_m);
+        if (r->mode == PC_GREEN_NETWORK)
+            OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "unreachable"), u->unreachable);
+        else
+            OGR_F_SetFieldNull(f, OGR_F_GetFieldIndex(f, "unreachable"));
         GEOSGeometry *point = pc_geom_point(ctx, r->residents->x[u->resident], r->residents->y[u->resident]);
+        if (!point) {
+            OGR_F_Destroy(f);
+            return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");
+        }
+        st = pc_writer_put(w, layer, f, point);
+        GEOSGeom_destroy_r(geos, point);
+        if (st)
+            return st;
+    }
+    if (r->mode != PC_GREEN_NETWORK)
+        return PC_OK;
+
+    const pc_field_def access_fields[] = {{"park_fid", OFTInteger64}, {"park", OFTString},     {"kind", OFTString},
+                                          {"street_fid", OFTInteger64}, {"access_m", OFTReal}, {"radius_m", OFTReal}};
+    if ((st = pc_writer_layer(w, &layer, "park_access_points", wkbPoint, access_fields,
+                              (int)(sizeof access_fields / sizeof *access_fields))))
+        return st;
+    for (size_t k = 0; k < r->n_access; k++) {
+        const pc_green_access *a = &r->access[k];
+        OGRFeatureH f = pc_writer_feature(layer);
+        OGR_F_SetFieldInteger64(f, 0, (GIntBig)r->parks->fids[a->park]);
+        set_str(f, "park", pc_layer_value(r->parks, PC_FIELD_NAME, a->park));
+        set_str(f, "kind", a->kind == PC_GREEN_ACCESS_STREET ? "street" : "edge");
+        OGR_F_SetFieldInteger64(f, 3, (GIntBig)a->street_fid);
+        set_real(f, "access_m", a->at.access_m);
+        set_real(f, "radius_m", r->park_radius_m[a->park]);
+        GEOSGeometry *point = pc_geom_point(ctx, a->x, a->y);
         if (!point) {
             OGR_F_Destroy(f);
             return pc_error_plain(ctx, PC_ERR_NOMEM, "out of memory");

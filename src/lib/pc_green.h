@@ -1,14 +1,40 @@
-/* pc_green.h: park green space per person (union of parks per unit) and park service-radius coverage. */
+/* pc_green.h: park green space per person (union of parks per unit) and park service coverage (radius or network). */
 #ifndef PC_GREEN_H
 #define PC_GREEN_H
 
+#include "pc_graph.h"
 #include "pc_output.h"
 #include "pc_plan.h"
 #include "pc_profile.h"
 
 #include <json-c/json.h>
 
-/** How the distance from a resident to a park is measured. */
+/**
+ * How the distance from a resident to a park is measured.
+ *
+ * Radius: the straight line from the resident's point to the park polygon (0 inside it).
+ *
+ * Network: a walk along the streets (the walking network of pc_graph: streets noded where they share
+ * vertices, excluded highway classes dropped). Each park that serves a radius gets access points on
+ * its edge: (1) every point where a street edge of the network crosses or touches the park's
+ * boundary (the ends of a stretch running along it), on that street, with no access leg; and
+ * (2) points along the whole boundary, its vertices and at most access_spacing_m apart, each
+ * attached to the nearest point of the nearest street by a straight leg no longer than the
+ * profile's max_access_m (points with no street that near are dropped). (2) stands in for park
+ * gates, which plans do not map, and reaches parks that no street touches. A resident is attached
+ * the same way (its own straight access leg, at most max_access_m). Its walking distance to a park
+ * is its access leg + the shortest way along the streets + the access point's leg; it is covered
+ * when that is within the park's radius for some park that serves one (one bounded multi-source
+ * search per tier, sources the access points of the tier's parks, cutoff the tier's radius). A
+ * resident whose point lies inside or on a serving park is covered (0 m), as in radius mode. A
+ * resident farther than max_access_m from every street is "unreachable" and covered only inside a
+ * park. Every access point is on the park's edge and every leg and street piece is at least as long
+ * as the straight line it replaces, so network coverage never exceeds radius coverage.
+ * The service area of a tier (the area coverage and the park_service_areas layer) is the street
+ * pieces reachable within the radius, buffered by area_buffer_m, plus the tier's parks, clipped to
+ * the tier's radius service area (a place farther than the radius in a straight line cannot be
+ * within it on foot).
+ */
 typedef enum pc_green_mode {
     PC_GREEN_RADIUS = 0, /* straight line from the resident point to the park polygon (default) */
     PC_GREEN_NETWORK     /* walking along the streets to the park's access points */
@@ -17,9 +43,12 @@ typedef enum pc_green_mode {
 /** Options for pc_green_run. */
 typedef struct pc_green_options {
     pc_green_mode mode;
-    int quadsegs; /* segments per quarter circle of the service-area buffers (default 16) */
+    int quadsegs;            /* segments per quarter circle of the radius service-area buffers (default 16) */
+    double area_buffer_m;    /* network: reachable street pieces are buffered by this for the service areas
+                                (default 100 m, as coverage's service areas) */
+    double access_spacing_m; /* network: access points along a park's edge at most this far apart (default 25 m) */
 } pc_green_options;
-#define PC_GREEN_OPTIONS_INIT {PC_GREEN_RADIUS, 16}
+#define PC_GREEN_OPTIONS_INIT {PC_GREEN_RADIUS, 16, 100.0, 25.0}
 
 /** Park classes of CJJ/T 85-2017 counted as park green space, plus "other" (no or unknown class). */
 #define PC_GREEN_N_CLASSES 5
@@ -45,7 +74,8 @@ typedef struct pc_green_row {
     double park_m2;                              /* union of the parks inside the unit */
     double park_class_m2[PC_GREEN_N_CLASSES];    /* of it, by class; where classes overlap the first class wins */
     double park_m2_per_person;                   /* NaN when pop is 0 */
-    double pop_covered;                          /* residents within the service radius of some park */
+    double pop_covered;                          /* residents some park serves (within its radius, straight or on
+                                                    foot as the mode says) */
     double park_service_cov;                     /* pop_covered / pop; NaN when pop is 0 */
     double res_m2;                               /* residential (or built-up) area in the unit */
     double res_covered_m2;                       /* of it inside some park's service area */
@@ -62,6 +92,7 @@ typedef struct pc_green_tier {
     size_t n_parks;      /* parks in the tier (below the next larger tier's minimum) */
     double park_m2;      /* their summed own areas */
     GEOSGeometry *geom;  /* owned: union of the parks' service areas, NULL when the tier has no park */
+    double reach_m;      /* network: street length within the radius of the tier's access points (0 in radius mode) */
 } pc_green_tier;
 
 /** A resident outside every park's service radius. */
@@ -69,9 +100,28 @@ typedef struct pc_green_uncovered {
     size_t resident;        /* index in the plan's residents layer */
     int unit;               /* structure unit index, -1 */
     int subdistrict;        /* subdistrict index, -1 */
-    double nearest_park_m;  /* distance to the nearest park that serves a radius; INFINITY when none does */
+    double nearest_park_m;  /* straight-line distance to the nearest park that serves a radius; INFINITY when none does */
     int nearest_park;       /* its index in the plan's parks layer, -1 */
+    double nearest_park_walk_m; /* network: walking distance (access legs included) to the nearest access point of
+                                   any park that serves a radius, INFINITY when none is reachable; NaN in radius mode */
+    int unreachable;        /* network: no street within the profile's max_access_m (0 in radius mode) */
 } pc_green_uncovered;
+
+/** Where a park meets the walking network (network mode). */
+typedef enum pc_green_access_kind {
+    PC_GREEN_ACCESS_STREET = 0, /* a street crosses or touches the park's edge here (no access leg) */
+    PC_GREEN_ACCESS_EDGE        /* a point of the park's edge, joined to the nearest street by a straight leg */
+} pc_green_access_kind;
+
+/** One access point of a park that serves a radius (network mode). */
+typedef struct pc_green_access {
+    size_t park;               /* index in the plan's parks layer */
+    pc_green_access_kind kind;
+    double x, y;               /* on the park's edge, analysis CRS */
+    pc_attachment at;          /* where it joins the network: edge, offset, access leg (0 for STREET); the edge
+                                  index is only meaningful during the run (the network is not kept) */
+    int64_t street_fid;        /* feature id of the street line it joins */
+} pc_green_access;
 
 /**
  * The result (caller owns; pc_green_result_destroy). Borrows layers, geometries and names from the
@@ -106,22 +156,35 @@ typedef struct pc_green_result {
 
     size_t n_uncovered;
     pc_green_uncovered *uncovered; /* residents with pop > 0 outside every service radius, plan order */
+
+    /* Network mode only (zero, NULL otherwise) */
+    double area_buffer_m, access_spacing_m, max_access_m; /* as used */
+    uint32_t n_nodes, n_edges, n_components;
+    pc_graph_stats network;
+    size_t n_access;             /* attached access points of serving parks */
+    pc_green_access *access;     /* owned; by park, then along its edge */
+    size_t n_access_street;      /* of them, street crossings (PC_GREEN_ACCESS_STREET) */
+    size_t n_parks_unreached;    /* serving parks without any access point (no street within max_access_m) */
+    size_t n_unreachable;        /* residents farther than max_access_m from every street */
+    double pop_unreachable;
 } pc_green_result;
 
 /**
  * Run the park green space analysis: loads structure, parks, residents and, when present,
- * subdistricts, builtup and boundary. opts may be NULL (defaults). Network mode is not available
- * yet (PC_ERR_ARG). On success *out is owned by the caller (pc_green_result_destroy).
+ * subdistricts, builtup and boundary; network mode also loads streets (PC_ERR_DATA when the plan has
+ * none). opts may be NULL (defaults; see pc_green_mode for what each mode measures). On success
+ * *out is owned by the caller (pc_green_result_destroy).
  */
 pc_status pc_green_run(pc_ctx *ctx, pc_plan *plan, const pc_profile *profile, const pc_green_options *opts,
                        pc_green_result **out);
 
-/** The JSON form (caller owns; json_object_put): crs, mode, targets, units, subdistricts, total, parks. */
+/** The JSON form (caller owns; json_object_put): crs, mode, targets, units, subdistricts, total, parks, and network
+ * (network mode). */
 json_object *pc_green_to_json(const pc_plan *plan, const pc_green_result *r);
 
 /**
  * Add the layers green_units, green_subdistricts (when present), park_service_areas (one feature per
- * park tier) and park_uncovered_residents to an open writer.
+ * park tier), park_uncovered_residents and, in network mode, park_access_points to an open writer.
  */
 pc_status pc_green_write(pc_ctx *ctx, pc_writer *w, const pc_green_result *r);
 
