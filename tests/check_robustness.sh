@@ -124,12 +124,14 @@ across() {
     for c in $cmds; do
         if [[ $c == info ]]; then
             expect "$name [$c]" "$code" "$part" - -- "$pc" "$c" "$@"
+        elif [[ $c == suggest ]]; then
+            expect "$name [$c]" "$code" "$part" "$prev" -- "$pc" "$c" --level 5 "$@" -o "$prev"
         else
             expect "$name [$c]" "$code" "$part" "$prev" -- "$pc" "$c" "$@" -o "$prev"
         fi
     done
 }
-all="info coverage green sites"
+all="info coverage green sites suggest"
 
 # ---------------------------------------------------------------- rows
 
@@ -139,6 +141,7 @@ for c in coverage green; do
     expect "good plan [$c]" 0 "wrote" "$work/good_$c.gpkg" -- "$pc" "$c" "$good" -o "$work/good_$c.gpkg"
 done
 expect "good plan [sites]" 0 "" "$work/good_sites.gpkg" -- "$pc" sites "$good" -o "$work/good_sites.gpkg"
+expect "good plan [suggest]" 0 "wrote" "$work/good_suggest.gpkg" -- "$pc" suggest --level 5 "$good" -o "$work/good_suggest.gpkg"
 expect "good plan [report]" 0 "" "$work/report_dir" -- "$pc" report --quiet "$good" -o "$work/report_dir"
 
 echo "== files that cannot be read"
@@ -363,6 +366,31 @@ across "unknown facility category" 0 \
 printf '[category library]\nlevel = 15\ndistance_m = 1000\n[category cinema]\nlevel = 15\ndistance_m = 1000\n' > library.ini
 across "unknown facility category, added to a profile" 0 "" coverage --quiet --profile library.ini unknowncat.plan
 
+echo "== proposed facilities (coverage --add) and suggestions (suggest)"
+across "--add: a file that does not exist" 1 "nope.gpkg: cannot open as a vector dataset" coverage --add nope.gpkg "$good"
+across "--add: facilities without a category" 1 "nocat.gpkg: layer 'facilities' field 'category': missing" \
+    coverage --add nocat.gpkg "$good"
+across "--add: an unknown category (named in the added file)" 0 \
+    "unknowncat.gpkg: layer 'facilities' fid 16 field 'category': 'library' is not a category of the profile" \
+    coverage --add unknowncat.gpkg "$good"
+across "--add: huge coordinates" 1 "huge_fac.gpkg: layer 'facilities' fid 16: coordinates out of range" \
+    coverage --add huge_fac.gpkg "$good"
+cp "$good" added.gpkg
+expect "--add: the output is the added file" 1 "added.gpkg: is an input of this run" added.gpkg -- \
+    "$pc" coverage --add added.gpkg "$good" -o added.gpkg
+expect "suggest: an unknown --category" 1 "'library' is not a category of the profile" "$prev" -- \
+    "$pc" suggest --category library "$good" -o "$prev"
+expect "suggest: --count not a positive number" 2 "'-3' is not a number from 1" "$prev" -- \
+    "$pc" suggest --level 5 --count -3 "$good" -o "$prev"
+expect "suggest: neither --category nor --level" 2 "give --category CODE or --level 15|10|5" "$prev" -- \
+    "$pc" suggest "$good" -o "$prev"
+expect "suggest: --candidates that do not exist" 1 "nope.gpkg: cannot open as a vector dataset" "$prev" -- \
+    "$pc" suggest --level 5 --candidates nope.gpkg "$good" -o "$prev"
+expect "suggest: --candidates without a CRS" 1 "nocrs.gpkg: layer 'structure': the layer has no coordinate reference system" \
+    "$prev" -- "$pc" suggest --level 5 --candidates nocrs.gpkg "$good" -o "$prev"
+expect "suggest: --candidates with no features" 0 "no usable candidate: 0 offered" - -- \
+    "$pc" suggest --level 5 --candidates empty_sites.gpkg "$good"
+
 echo "== malformed plan and profile files"
 printf 'boundary = good.gpkg\nparkz = x.gpkg\n' > bad.plan
 across "plan file: unknown role" 1 "bad.plan: line 2: unknown role 'parkz'" "$all" bad.plan
@@ -407,21 +435,23 @@ across "no plan" 2 "missing argument" "$all"
 across "--point-radius not a number" 2 "'wide' is not a number" sites --point-radius wide "$good"
 
 echo "== outputs"
-for c in coverage green sites; do
+for c in coverage green sites suggest; do
+    lvl=()
+    [[ $c == suggest ]] && lvl=(--level 5)
     expect "output in a missing folder [$c]" 1 "$work/missing/out.gpkg: the output folder '$work/missing' does not exist" \
-        "$work/missing/out.gpkg" -- "$pc" "$c" "$good" -o "$work/missing/out.gpkg"
+        "$work/missing/out.gpkg" -- "$pc" "$c" "${lvl[@]}" "$good" -o "$work/missing/out.gpkg"
     : > "$work/regular_file"
     expect "output inside a regular file used as a folder [$c]" 1 "'$work/regular_file' is a file, not a folder" \
-        "$work/regular_file/out.gpkg" -- "$pc" "$c" "$good" -o "$work/regular_file/out.gpkg"
+        "$work/regular_file/out.gpkg" -- "$pc" "$c" "${lvl[@]}" "$good" -o "$work/regular_file/out.gpkg"
     # Tests run as root in CI, where chmod does not stop anyone: /proc takes no new files, even from root.
     expect "output in a folder nobody can write (/proc) [$c]" 1 "cannot create a file in the output folder '/proc'" \
-        /proc/plancheck-out.gpkg -- "$pc" "$c" "$good" -o /proc/plancheck-out.gpkg
-    expect "output that is a folder [$c]" 1 "is a folder; -o needs a file name" - -- "$pc" "$c" "$good" -o "$work"
+        /proc/plancheck-out.gpkg -- "$pc" "$c" "${lvl[@]}" "$good" -o /proc/plancheck-out.gpkg
+    expect "output that is a folder [$c]" 1 "is a folder; -o needs a file name" - -- "$pc" "$c" "${lvl[@]}" "$good" -o "$work"
     cp "$good" victim.gpkg && before=$(sha256sum < victim.gpkg)
     expect "output that is the plan itself [$c]" 1 "victim.gpkg: is an input of this run" victim.gpkg -- \
-        "$pc" "$c" victim.gpkg -o victim.gpkg
+        "$pc" "$c" "${lvl[@]}" victim.gpkg -o victim.gpkg
     expect "output that is a layer source of a plan file [$c]" 1 "good.gpkg: is an input of this run" "$good" -- \
-        "$pc" "$c" nocrs_fixed.plan -o good.gpkg
+        "$pc" "$c" "${lvl[@]}" nocrs_fixed.plan -o good.gpkg
 done
 if [[ $(id -u) -ne 0 ]]; then
     mkdir -p ro && chmod 555 ro
@@ -499,7 +529,7 @@ same_json() {
     /usr/bin/python3 - "$1" "$2" <<'PY'
 import json, math, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
-skip = {"plan", "extent", "source", "source_crs", "sites_source", "sites_source_crs", "geometry_type"}
+skip = {"plan", "extent", "source", "source_crs", "sites_source", "sites_source_crs", "geometry_type", "timing"}
 def cmp(x, y, path):
     if isinstance(x, dict):
         if not isinstance(y, dict) or set(x) != set(y):
@@ -518,9 +548,11 @@ def cmp(x, y, path):
 cmp(a, b, "")
 PY
 }
-for c in info coverage green sites; do
-    if "$pc" "$c" --json --crs EPSG:4548 "$good" > "one_$c.json" 2>/dev/null &&
-       "$pc" "$c" --json --crs EPSG:4548 mixed.gpkg > "mixed_$c.json" 2>"mixed_$c.err" &&
+for c in info coverage green sites suggest; do
+    lvl=()
+    [[ $c == suggest ]] && lvl=(--level 5)
+    if "$pc" "$c" "${lvl[@]}" --json --crs EPSG:4548 "$good" > "one_$c.json" 2>/dev/null &&
+       "$pc" "$c" "${lvl[@]}" --json --crs EPSG:4548 mixed.gpkg > "mixed_$c.json" 2>"mixed_$c.err" &&
        why=$(same_json "one_$c.json" "mixed_$c.json") && [[ ! -s mixed_$c.err ]]; then
         echo "ok   layers in different CRSs [$c]: the same numbers as the plan in one CRS"; pass=$((pass + 1))
     else

@@ -8,6 +8,7 @@
 #include "pc_plan.h"
 #include "pc_report.h"
 #include "pc_sites.h"
+#include "pc_suggest.h"
 
 #include <cpl_error.h>
 #include <gdal.h>
@@ -66,7 +67,9 @@ static int step_progress(double fraction, const char *message, void *payload)
     return 1;
 }
 
-typedef enum which { RUN_COVERAGE_NETWORK, RUN_COVERAGE_RADIUS, RUN_GREEN, RUN_SITES, RUN_REPORT } which;
+typedef enum which {
+    RUN_COVERAGE_NETWORK, RUN_COVERAGE_RADIUS, RUN_GREEN, RUN_GREEN_NETWORK, RUN_SITES, RUN_SUGGEST, RUN_REPORT
+} which;
 
 /* One run of an analysis on a fresh context and plan; returns its status (result destroyed). */
 static pc_status run_once(const char *plan_path, which what, step_state *st, const char *report_dir)
@@ -86,8 +89,10 @@ static pc_status run_once(const char *plan_path, which what, step_state *st, con
         if (s)
             CU_ASSERT_PTR_NULL(r);
         pc_coverage_result_destroy(ctx, r);
-    } else if (what == RUN_GREEN) {
+    } else if (what == RUN_GREEN || what == RUN_GREEN_NETWORK) {
         pc_green_options opts = PC_GREEN_OPTIONS_INIT;
+        if (what == RUN_GREEN_NETWORK)
+            opts.mode = PC_GREEN_NETWORK;
         pc_green_result *r = NULL;
         s = pc_green_run(ctx, plan, &profile, &opts, &r);
         if (s)
@@ -100,6 +105,14 @@ static pc_status run_once(const char *plan_path, which what, step_state *st, con
         if (s)
             CU_ASSERT_PTR_NULL(r);
         pc_sites_result_destroy(ctx, r);
+    } else if (what == RUN_SUGGEST) {
+        pc_suggest_options opts = PC_SUGGEST_OPTIONS_INIT;
+        opts.level_min = 5;
+        pc_suggest_result *r = NULL;
+        s = pc_suggest_run(ctx, plan, &profile, &opts, &r);
+        if (s)
+            CU_ASSERT_PTR_NULL(r);
+        pc_suggest_result_destroy(ctx, r);
     } else {
         pc_report_options opts = PC_REPORT_OPTIONS_INIT;
         opts.out_dir = report_dir;
@@ -145,6 +158,8 @@ static void cancel_at_every_step(which what, const char *name)
 static void test_cancel_coverage_network(void) { cancel_at_every_step(RUN_COVERAGE_NETWORK, "cancel_cov_net"); }
 static void test_cancel_coverage_radius(void) { cancel_at_every_step(RUN_COVERAGE_RADIUS, "cancel_cov_radius"); }
 static void test_cancel_green(void) { cancel_at_every_step(RUN_GREEN, "cancel_green"); }
+static void test_cancel_green_network(void) { cancel_at_every_step(RUN_GREEN_NETWORK, "cancel_green_net"); }
+static void test_cancel_suggest(void) { cancel_at_every_step(RUN_SUGGEST, "cancel_suggest"); }
 static void test_cancel_sites(void) { cancel_at_every_step(RUN_SITES, "cancel_sites"); }
 static void test_cancel_report(void) { cancel_at_every_step(RUN_REPORT, "cancel_report"); }
 
@@ -241,6 +256,8 @@ int pc_test_register_cancel(void)
     CU_add_test(suite, "coverage (network) stops at every step", test_cancel_coverage_network);
     CU_add_test(suite, "coverage (radius) stops at every step", test_cancel_coverage_radius);
     CU_add_test(suite, "green stops at every step", test_cancel_green);
+    CU_add_test(suite, "green (network) stops at every step", test_cancel_green_network);
+    CU_add_test(suite, "suggest stops at every step", test_cancel_suggest);
     CU_add_test(suite, "sites stops at every step", test_cancel_sites);
     CU_add_test(suite, "report stops at every step, the earlier report kept", test_cancel_report);
     CU_add_test(suite, "reading and graph building", test_cancel_reading_and_graph);
