@@ -57,7 +57,7 @@ count build/ctest.log
 
 stage "AddressSanitizer + UndefinedBehaviorSanitizer build"
 if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPC_SANITIZE=ON >/dev/null &&
-   cmake --build build-asan -j"$jobs" >build-asan.log 2>&1; then
+   cmake --build build-asan -j"$jobs" >build/asan-build.log 2>&1; then
     export ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     (cd build-asan && ctest --output-on-failure -j"$jobs" -LE script) 2>&1 | tee build/ctest-asan.log
@@ -67,7 +67,7 @@ if cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPC_SANITIZE=ON >/dev/null
     count build/ctest-asan-robustness.log
     unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 else
-    tail -30 build-asan.log
+    tail -30 build/asan-build.log
     failed=$((failed + 1))
 fi
 
